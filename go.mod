@@ -1,0 +1,3 @@
+module github.com/ossfc/ossfc
+
+go 1.26.8

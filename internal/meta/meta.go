@@ -24,6 +24,7 @@ var (
 type Store interface {
 	Buckets() BucketStore
 	Objects() ObjectStore
+	IAM() IAMStore
 
 	// WalkBlobs calls fn with the id of every blob that any record references.
 	// The orphan sweep at start-up uses it to find blobs that no record names.

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Open) {
 		{"WalkBlobs", testWalkBlobs},
 		{"ConcurrentPuts", testConcurrentPuts},
 	}
+	tests = append(tests, iamTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
@@ -411,7 +412,7 @@ func testObjectStat(t *testing.T, s meta.Store) {
 func testWalkBlobs(t *testing.T, s meta.Store) {
 	newBucket(t, s, "bucket-w")
 	o := newObject("bucket-w", "multi", meta.NullVersion, 3, "b1")
-	o.Segments = []meta.Segment{{"b1", 1}, {"b2", 2}}
+	o.Segments = []meta.Segment{{BlobID: "b1", Size: 1}, {BlobID: "b2", Size: 2}}
 	put(t, s, o)
 	put(t, s, newObject("bucket-w", "one", "v1", 1, "b3"))
 

@@ -21,6 +21,7 @@ func migrations() []migration {
 	var all []migration
 	all = append(all, bucketMigrations...)
 	all = append(all, objectMigrations...)
+	all = append(all, iamMigrations...)
 	return all
 }
 

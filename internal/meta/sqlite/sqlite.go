@@ -29,6 +29,7 @@ type Store struct {
 
 	buckets *bucketStore
 	objects *objectStore
+	iam     *iamStore
 }
 
 var _ meta.Store = (*Store)(nil)
@@ -63,6 +64,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{write: write, read: read}
 	s.buckets = &bucketStore{s}
 	s.objects = &objectStore{s}
+	s.iam = &iamStore{s}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -75,6 +77,9 @@ func (s *Store) Buckets() meta.BucketStore { return s.buckets }
 
 // Objects implements meta.Store.
 func (s *Store) Objects() meta.ObjectStore { return s.objects }
+
+// IAM implements meta.Store.
+func (s *Store) IAM() meta.IAMStore { return s.iam }
 
 // Close implements meta.Store.
 func (s *Store) Close() error {

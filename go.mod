@@ -2,7 +2,10 @@ module github.com/ossfc/ossfc
 
 go 1.26.8
 
-require modernc.org/sqlite v1.62.0
+require (
+	github.com/aliyun/alibabacloud-oss-go-sdk-v2 v1.6.1
+	modernc.org/sqlite v1.62.0
+)
 
 require (
 	github.com/dustin/go-humanize v1.1.0 // indirect

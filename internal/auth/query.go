@@ -12,6 +12,10 @@ type queryParam struct {
 	key, value       string // decoded; "+" decodes to a space
 	hasValue         bool   // the pair contained "="
 
+	// decoded is false when the key or value has a bad percent escape; key
+	// and value then hold the raw text.
+	decoded bool
+
 	// valid is false when the pair has a ';' or a bad percent escape. Such
 	// pairs are dropped by net/url's query parser, and so by the V1 signers
 	// that use it.
@@ -29,14 +33,15 @@ func parseQuery(raw string) []queryParam {
 			continue
 		}
 
-		p := queryParam{valid: !strings.Contains(pair, ";")}
+		p := queryParam{decoded: true}
 		p.rawKey, p.rawValue, p.hasValue = strings.Cut(pair, "=")
 		var errKey, errValue error
 		p.key, errKey = url.QueryUnescape(p.rawKey)
 		p.value, errValue = url.QueryUnescape(p.rawValue)
 		if errKey != nil || errValue != nil {
-			p.key, p.value, p.valid = p.rawKey, p.rawValue, false
+			p.key, p.value, p.decoded = p.rawKey, p.rawValue, false
 		}
+		p.valid = p.decoded && !strings.Contains(pair, ";")
 		params = append(params, p)
 	}
 	return params
@@ -123,7 +128,7 @@ func canonicalQueryV4(params []queryParam, skip string) []string {
 			repeated = true
 		}
 		seen[key] = true
-		if p.valid {
+		if p.decoded {
 			pairs = append(pairs, canonicalPair{key, escapeRFC3986(p.value, false)})
 		} else {
 			pairs = append(pairs, canonicalPair{plusToSpace(p.rawKey), plusToSpace(p.rawValue)})

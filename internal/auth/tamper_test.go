@@ -49,6 +49,9 @@ func checkNoLeak(t *testing.T, err error, secrets []string) {
 	t.Helper()
 	e := osserr.From(err)
 	texts := []string{err.Error(), string(osserr.Render(e, "request-id", "host"))}
+	for _, f := range e.Fields {
+		texts = append(texts, f.Name+": "+f.Value)
+	}
 	for name, values := range e.Header {
 		texts = append(texts, name+": "+strings.Join(values, ","))
 	}

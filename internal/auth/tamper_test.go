@@ -75,7 +75,9 @@ func TestTamperedRequestsFail(t *testing.T) {
 	always := func(signOptions) bool { return true }
 	mismatch := osserr.SignatureDoesNotMatch
 	tampers := []tamper{
-		{"wrong secret", always, func(_ *http.Request, _ *Target, secret, _ *string, _ *time.Time, _ time.Time) { *secret = "not the secret" }, mismatch, ""},
+		{"wrong secret", always, func(_ *http.Request, _ *Target, secret, _ *string, _ *time.Time, _ time.Time) {
+			*secret = "not the secret"
+		}, mismatch, ""},
 		{"changed meta header", always, func(r *http.Request, _ *Target, _, _ *string, _ *time.Time, _ time.Time) {
 			r.Header.Set("x-oss-meta-author", "mallory")
 		}, mismatch, ""},

@@ -11,25 +11,33 @@ import (
 // EC values of authentication failures, as listed in Alibaba Cloud's OSS
 // error-code pages. OSS documents them as diagnostic only.
 const (
-	ecV1SignatureMismatch   = "0002-00000040"
-	ecV1FormatInvalid       = "0002-00000061"
-	ecV1AccessKeyIDInvalid  = "0002-00000064"
-	ecV1SignatureMissing    = "0002-00000065"
-	ecExpiresMissing        = "0002-00000067"
-	ecExpiresEmpty          = "0002-00000068"
-	ecRequestExpired        = "0002-00000069"
-	ecExpiresInvalid        = "0002-00000070"
-	ecV4SignatureMismatch   = "0002-00000201"
-	ecV4FormatInvalid       = "0002-00000202"
-	ecV4AccessKeyIDInvalid  = "0002-00000206"
-	ecV4CredentialInvalid   = "0002-00000213"
-	ecV4ContentSHA256       = "0002-00000214"
-	ecV4ExpiresOutOfRange   = "0002-00000232"
-	ecV4RequestNotYetValid  = "0002-00000235"
-	ecDateMissing           = "0002-00000503"
-	ecRequestTimeTooSkewed  = "0002-00000504"
-	redactedSecurityToken   = "<redacted>"
-	maxPresignedV4ExpiresIn = 604800 // seconds: seven days, the SDK's limit too
+	ecV1SignatureMismatch  = "0002-00000040"
+	ecV1FormatInvalid      = "0002-00000061"
+	ecV1AccessKeyIDInvalid = "0002-00000064"
+	ecV1SignatureMissing   = "0002-00000065"
+	ecExpiresMissing       = "0002-00000067"
+	ecExpiresEmpty         = "0002-00000068"
+	ecRequestExpired       = "0002-00000069"
+	ecExpiresInvalid       = "0002-00000070"
+	ecV4SignatureMismatch  = "0002-00000201"
+	ecV4FormatInvalid      = "0002-00000202"
+	ecV4AccessKeyIDInvalid = "0002-00000206"
+	ecV4CredentialInvalid  = "0002-00000213"
+	ecV4ContentSHA256      = "0002-00000214"
+	ecV4ExpiresOutOfRange  = "0002-00000232"
+	ecV4RequestNotYetValid = "0002-00000235"
+	ecDateMissing          = "0002-00000503"
+	ecRequestTimeTooSkewed = "0002-00000504"
+)
+
+const (
+	// redactedSecurityToken replaces security tokens in the StringToSign
+	// and CanonicalRequest of error documents.
+	redactedSecurityToken = "<redacted>"
+
+	// maxPresignedV4ExpiresIn is the largest x-oss-expires in seconds:
+	// seven days, also the SDK's limit.
+	maxPresignedV4ExpiresIn = 604800
 )
 
 // errInvalidArgument returns a 400 InvalidArgument naming what is wrong with
@@ -43,8 +51,8 @@ func errAccessDenied(ec, message string) *osserr.Error {
 	return osserr.New(osserr.AccessDenied, message).WithEC(ec)
 }
 
-// errDateMissing is returned when a header-signed request carries no usable
-// signing time.
+// errDateMissing returns the AccessDenied error of a request that carries no
+// usable signing time; detail says which header or parameter is wrong.
 func errDateMissing(detail string) *osserr.Error {
 	return errAccessDenied(ecDateMissing, "OSS authentication requires a valid Date. "+detail)
 }

@@ -17,7 +17,7 @@ const (
 	objectSegment                     = "object/"
 )
 
-// OSSKind tells which OSS resource an ARN names.
+// OSSKind identifies which OSS resource an ARN names.
 type OSSKind int
 
 // The OSS resource kinds, one per ARN form listed in the package documentation.
@@ -133,7 +133,7 @@ func (o OSS) String() string {
 // "accesspointforobjectprocess/", although both words are also valid bucket
 // names; OSS has the same ambiguity and resolves it the same way.
 //
-// Object keys may contain any character, including ':' and "/object/"; the
+// Object keys may contain any character, including ':' and "/object/". The
 // key is everything after the first "/object/" that follows the access point
 // name, or after the first '/' that follows the bucket name.
 func ParseOSS(s string) (OSS, error) {

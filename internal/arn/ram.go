@@ -12,7 +12,7 @@ const (
 	assumedRoleType = "assumed-role/"
 )
 
-// RAMKind tells which RAM identity an ARN names.
+// RAMKind identifies which RAM identity an ARN names.
 type RAMKind int
 
 // The RAM identity kinds.
@@ -62,7 +62,7 @@ func User(accountID, name string) string {
 }
 
 // Role returns the ARN of a RAM role. The cloud prints role names in lower
-// case in ARNs; Role keeps the case it is given, and RAM.Equal ignores it.
+// case in ARNs, but Role keeps the case it is given and RAM.Equal ignores it.
 func Role(accountID, name string) string {
 	return ramPrefix + accountID + ":role/" + name
 }

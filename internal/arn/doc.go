@@ -23,7 +23,7 @@
 // RAM.Equal does too.
 //
 // The builders do not validate their arguments: callers pass names that the
-// store has already validated. The parsers validate structure only; they do
+// store has already validated. The parsers validate structure only and do
 // not check bucket, access point or role naming rules.
 //
 // arn imports only the standard library, so every package may use it.

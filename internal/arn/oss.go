@@ -131,7 +131,7 @@ func (o OSS) String() string {
 // ParseOSS parses a concrete OSS ARN in the canonical spelling. The relative
 // id is read as an access point form when it starts with "accesspoint/" or
 // "accesspointforobjectprocess/", although both words are also valid bucket
-// names; OSS has the same ambiguity and resolves it the same way.
+// names. OSS has the same ambiguity and resolves it the same way.
 //
 // Object keys may contain any character, including ':' and "/object/". The
 // key is everything after the first "/object/" that follows the access point
@@ -233,7 +233,7 @@ func NormalizeAccessPoint(s string) string {
 		return s
 	}
 	// No region name starts with "oss-", so every such prefix is a spelling
-	// variant; removing all of them keeps the function idempotent.
+	// variant. Removing all of them keeps the function idempotent.
 	for strings.HasPrefix(region, "oss-") {
 		region = region[len("oss-"):]
 	}

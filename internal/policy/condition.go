@@ -21,7 +21,7 @@ const (
 	familyIP
 )
 
-// comparison is what an operator tests between a request value and a policy
+// comparison is the test an operator applies to a request value and a policy
 // value. Negated operators test the positive comparison and invert the
 // result, so their values combine with NOR instead of OR.
 type comparison int
@@ -75,7 +75,7 @@ type condition struct {
 	op  operator
 	key string // lower-cased
 
-	strings  []string // string family; normalized ARNs for oss:DataAccessPointArn
+	strings  []string // string family, with ARNs normalized for oss:DataAccessPointArn
 	numbers  []float64
 	times    []time.Time
 	bools    []bool
@@ -87,7 +87,7 @@ var keyDataAccessPointArnLower = strings.ToLower(KeyDataAccessPointArn)
 // eval reports whether the condition holds for the request.
 //
 // A key the request lacks makes a negated operator hold and every other
-// operator fail, the rule AWS IAM documents; RAM documents none. A request
+// operator fail. AWS IAM documents this rule and RAM documents none. A request
 // value that does not parse as the operator's type makes the condition fail
 // whatever the operator, so a malformed value never satisfies a negated
 // operator either.

@@ -3,8 +3,8 @@
 // temporary credentials, resource policies (bucket, access point and Object
 // FC Access Point policies) and RAM role trust policies.
 //
-// Parse validates a document and compiles it; Evaluate returns Allow, Deny or
-// NoMatch for one request; Combine merges the decisions of several policies
+// Parse validates a document and compiles it. Evaluate returns Allow, Deny or
+// NoMatch for one request. Combine merges the decisions of several policies,
 // with an explicit Deny winning. How layers combine beyond that (the account
 // owner's rights, ACLs, access point delegation) is decided by the caller,
 // package ram.

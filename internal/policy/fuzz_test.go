@@ -69,12 +69,12 @@ func FuzzParse(f *testing.F) {
 		}
 
 		p.AllowsPublicAccess()
-		for _, who := range principals {
+		for _, caller := range principals {
 			for _, ctx := range contexts {
 				req := &Request{
 					Action:        "oss:GetObject",
 					Resource:      arn.Object("cn-hangzhou", "1", "b", "k:1/x"),
-					Principal:     who,
+					Principal:     caller,
 					Context:       ctx,
 					ResourceOwner: "1",
 				}

@@ -28,8 +28,8 @@ import (
 //   - Action, Resource and Principal values are a string or an array of
 //     strings, with the wildcards '*' and '?'.
 //
-// Unknown condition keys are accepted, because services add keys over time;
-// a key that no request carries simply never matches a positive operator.
+// Unknown condition keys are accepted, because services add keys over time.
+// A key that no request carries never matches a positive operator.
 func Parse(raw []byte, kind Kind) (*Policy, error) {
 	if kind != Identity && kind != Resource && kind != Trust {
 		return nil, osserr.Internal(fmt.Errorf("policy.Parse called with %v", kind))
@@ -259,8 +259,8 @@ func (st *statement) parsePrincipal(n *node, path string, kind Kind) error {
 	set := &principalSet{}
 	st.principals = set
 
-	// OSS reads an empty Principal list in a bucket policy as "*". It says
-	// so to warn that the list does not deny everyone.
+	// OSS reads an empty Principal list in a bucket policy as "*", and its
+	// documentation warns that such a list does not deny everyone.
 	if n.kind == nodeArray && len(n.items) == 0 {
 		if kind == Trust {
 			return malformedAt(path, "empty; name the principals that may assume the role")

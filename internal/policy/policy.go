@@ -24,9 +24,9 @@ const (
 	// Object FC Access Point. Every statement needs a Principal.
 	Resource
 
-	// Trust policies say who may assume a RAM role. Every statement needs a
-	// Principal, and statements have no Resource because the resource is
-	// the role itself.
+	// Trust policies list the principals that may assume a RAM role. Every
+	// statement needs a Principal, and statements have no Resource because
+	// the resource is the role itself.
 	Trust
 )
 
@@ -150,7 +150,8 @@ type Context struct {
 	Keys map[string][]string
 }
 
-// Request is what a policy is evaluated against.
+// Request is the action, resource, principal and context that a policy is
+// evaluated against.
 type Request struct {
 	// Action is the RAM action, such as "oss:GetObject". Actions are
 	// matched without regard to case.
@@ -207,13 +208,13 @@ func (p *Policy) Evaluate(req *Request) Decision {
 		return NoMatch
 	}
 	action := strings.ToLower(req.Action)
-	who := newIdentity(&req.Principal)
+	caller := newIdentity(&req.Principal)
 	values := newContextValues(&req.Context)
 
 	result := NoMatch
 	for i := range p.statements {
 		st := &p.statements[i]
-		if !st.applies(p.kind, req, action, who, values) {
+		if !st.applies(p.kind, req, action, caller, values) {
 			continue
 		}
 		if st.deny {
@@ -238,7 +239,7 @@ func (p *Policy) AllowsPublicAccess() bool {
 	return false
 }
 
-func (st *statement) applies(kind Kind, req *Request, action string, who *identity, values *contextValues) bool {
+func (st *statement) applies(kind Kind, req *Request, action string, caller *identity, values *contextValues) bool {
 	if st.matchAction(action) == st.notActions {
 		return false
 	}
@@ -247,11 +248,11 @@ func (st *statement) applies(kind Kind, req *Request, action string, who *identi
 	}
 
 	if kind != Identity {
-		matched, onlyAnyone := st.principals.match(who)
+		matched, onlyAnyone := st.principals.match(caller)
 		if !matched {
 			return false
 		}
-		if onlyAnyone && len(st.conditions) == 0 && who.isRoot(req.ResourceOwner) {
+		if onlyAnyone && len(st.conditions) == 0 && caller.isRoot(req.ResourceOwner) {
 			return false
 		}
 	}

@@ -11,7 +11,7 @@ import (
 // to case. Session and user names are therefore matched without regard to
 // case too, which is looser than RAM for user names.
 //
-// NOTE: RAM documents case-insensitive role names only; whether it folds the
+// NOTE: RAM documents case-insensitive role names only. Whether it folds the
 // case of user and session names in a Principal is not documented.
 type principalSet struct {
 	anyone    bool     // "*" in the string or array form or in the RAM list
@@ -26,13 +26,13 @@ type identity struct {
 	kind      arn.RAMKind // zero when the principal is not a RAM identity
 	account   string
 	id        string   // lower-cased
-	arns      []string // lower-cased acs:ram ARNs the principal answers to
+	arns      []string // lower-cased acs:ram ARNs that name the principal
 	service   string   // lower-cased
 	federated string   // lower-cased
 }
 
 func newIdentity(p *Principal) *identity {
-	who := &identity{
+	caller := &identity{
 		anonymous: p.Anonymous,
 		account:   strings.ToLower(p.AccountID),
 		id:        strings.ToLower(p.ID),
@@ -40,60 +40,64 @@ func newIdentity(p *Principal) *identity {
 		federated: strings.ToLower(p.Federated),
 	}
 	if p.Anonymous {
-		return who
+		return caller
 	}
 
 	if r, err := arn.ParseRAM(p.ARN); err == nil {
-		who.kind = r.Kind
-		if who.account == "" {
-			who.account = strings.ToLower(r.AccountID)
+		caller.kind = r.Kind
+		if caller.account == "" {
+			caller.account = strings.ToLower(r.AccountID)
 		}
-		who.arns = append(who.arns, strings.ToLower(r.String()))
+		if r.Kind == arn.RAMRoot && caller.id == "" {
+			caller.id = caller.account
+		}
+		caller.arns = append(caller.arns, strings.ToLower(r.String()))
 		if r.Kind == arn.RAMAssumedRole {
 			// A role ARN in a Principal covers every session of the role.
-			who.arns = append(who.arns, strings.ToLower(arn.Role(r.AccountID, r.Name)))
+			caller.arns = append(caller.arns, strings.ToLower(arn.Role(r.AccountID, r.Name)))
 		}
 	} else if p.ID != "" && p.ID == p.AccountID {
-		who.kind = arn.RAMRoot
+		caller.kind = arn.RAMRoot
+		caller.arns = append(caller.arns, strings.ToLower(arn.Root(p.AccountID)))
 	} else if p.ID != "" {
-		who.kind = arn.RAMUser
+		caller.kind = arn.RAMUser
 	}
-	return who
+	return caller
 }
 
 // isRoot reports whether the identity is the root identity of account owner.
-func (who *identity) isRoot(owner string) bool {
-	return owner != "" && who.kind == arn.RAMRoot && who.account == strings.ToLower(owner)
+func (caller *identity) isRoot(owner string) bool {
+	return owner != "" && caller.kind == arn.RAMRoot && caller.account == strings.ToLower(owner)
 }
 
-// match reports whether the set names who, and whether it does so only
+// match reports whether the set names caller, and whether it does so only
 // through "*".
-func (s *principalSet) match(who *identity) (matched, onlyAnyone bool) {
-	if s.matchNamed(who) {
+func (s *principalSet) match(caller *identity) (matched, onlyAnyone bool) {
+	if s.matchNamed(caller) {
 		return true, false
 	}
 	return s.anyone, s.anyone
 }
 
-func (s *principalSet) matchNamed(who *identity) bool {
-	if who.anonymous {
+func (s *principalSet) matchNamed(caller *identity) bool {
+	if caller.anonymous {
 		return false
 	}
 	for _, pattern := range s.ram {
-		if matchRAM(pattern, who) {
+		if matchRAM(pattern, caller) {
 			return true
 		}
 	}
-	if who.service != "" {
+	if caller.service != "" {
 		for _, pattern := range s.services {
-			if matchService(pattern, who) {
+			if matchService(pattern, caller) {
 				return true
 			}
 		}
 	}
-	if who.federated != "" {
+	if caller.federated != "" {
 		for _, pattern := range s.federated {
-			if matchWildcard(pattern, who.federated) {
+			if matchWildcard(pattern, caller.federated) {
 				return true
 			}
 		}
@@ -104,26 +108,27 @@ func (s *principalSet) matchNamed(who *identity) bool {
 // matchRAM matches one RAM principal pattern:
 //
 //   - A bare id (no ':') names an account's root identity or a RAM user by
-//     id. It does not name the account's RAM users or role sessions: OSS asks
-//     for a RAM user's own id, and for the arn:sts form for role sessions.
+//     id. It does not name the account's RAM users or role sessions, because
+//     the OSS documentation has users enter a RAM user's own id, and the
+//     arn:sts form for role sessions.
 //   - acs:ram::<uid>:root names every RAM identity of that account, as RAM
 //     documents for trust policies.
 //   - Any other ARN is matched against the principal's own ARN, and for a
 //     role session also against its role's ARN.
-func matchRAM(pattern string, who *identity) bool {
+func matchRAM(pattern string, caller *identity) bool {
 	if !strings.Contains(pattern, ":") {
-		if who.kind != arn.RAMRoot && who.kind != arn.RAMUser {
+		if caller.kind != arn.RAMRoot && caller.kind != arn.RAMUser {
 			return false
 		}
-		return who.id != "" && matchWildcard(pattern, who.id)
+		return caller.id != "" && matchWildcard(pattern, caller.id)
 	}
 
 	if account, ok := strings.CutPrefix(pattern, "acs:ram::"); ok {
 		if account, ok := strings.CutSuffix(account, ":root"); ok {
-			return who.kind != 0 && who.account != "" && matchWildcard(account, who.account)
+			return caller.kind != 0 && caller.account != "" && matchWildcard(account, caller.account)
 		}
 	}
-	for _, candidate := range who.arns {
+	for _, candidate := range caller.arns {
 		if matchWildcard(pattern, candidate) {
 			return true
 		}
@@ -132,10 +137,10 @@ func matchRAM(pattern string, who *identity) bool {
 }
 
 // matchService matches "<service>" or "<uid>@<service>".
-func matchService(pattern string, who *identity) bool {
+func matchService(pattern string, caller *identity) bool {
 	account, service, scoped := strings.Cut(pattern, "@")
 	if !scoped {
-		return matchWildcard(pattern, who.service)
+		return matchWildcard(pattern, caller.service)
 	}
-	return matchWildcard(account, who.account) && matchWildcard(service, who.service)
+	return matchWildcard(account, caller.account) && matchWildcard(service, caller.service)
 }

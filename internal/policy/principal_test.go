@@ -37,6 +37,8 @@ func TestEvaluateResourcePrincipals(t *testing.T) {
 		{"role id misses session", bucketDoc("Allow", `["3044444444444444"]`, ""), getPhoto(fcSession), NoMatch},
 		{"unknown uid", bucketDoc("Allow", `["9999999999999999"]`, ""), getPhoto(alice), NoMatch},
 		{"root without arn", bucketDoc("Allow", `["2222222222222222"]`, ""), getPhoto(Principal{AccountID: other, ID: other}), Allow},
+		{"root arn without id", bucketDoc("Allow", `["2222222222222222"]`, ""), getPhoto(Principal{AccountID: other, ARN: arn.Root(other)}), Allow},
+		{"root id without arn by arn pattern", bucketDoc("Allow", `["acs:ram::*:*"]`, ""), getPhoto(Principal{AccountID: other, ID: other}), Allow},
 		{"user without arn", bucketDoc("Allow", `["2033333333333333"]`, ""), getPhoto(Principal{AccountID: owner, ID: aliceID}), Allow},
 		{"sts session", bucketDoc("Allow", session("AliyunFCDefaultRole", "fc-session"), ""), getPhoto(fcSession), Allow},
 		{"sts session role case", bucketDoc("Allow", session("aliyunfcdefaultrole", "fc-session"), ""), getPhoto(fcSession), Allow},

@@ -47,10 +47,10 @@ type Signature struct {
 	// temporary credentials of AccessKeyID.
 	SecurityToken string
 
-	// Time is the signing time: for V1 headers the x-oss-date header, or the
-	// Date header when x-oss-date is absent; for V4 the x-oss-date header or
-	// query parameter. It is zero for V1 presigned URLs, which carry only
-	// their expiry.
+	// Time is the signing time. V1 headers take it from the x-oss-date
+	// header, or from Date when x-oss-date is absent. V4 takes it from the
+	// x-oss-date header or query parameter. It is zero for V1 presigned URLs,
+	// which carry only their expiry.
 	Time time.Time
 
 	// Expires is when a presigned URL stops being valid; zero for the header
@@ -75,7 +75,7 @@ type Signature struct {
 	payloadHash       string   // x-oss-content-sha256, lower-case hex; "" when unsigned
 }
 
-// Target is what the client addressed.
+// Target is the bucket and object that a request addresses.
 type Target struct {
 	// Bucket is the bucket name or alias exactly as the client sent it, or ""
 	// for service-level requests such as ListBuckets and

@@ -174,9 +174,10 @@ func signV1(secret, stringToSign string) string {
 }
 
 // stringsToSignV1 returns every V1 string to sign that a client may have
-// signed for r, most likely first: the union sub-resource rule, then the
-// fallback that signs all but the known unsigned parameters; for each, the
-// Date line of s and, when the request has no Date header, x-oss-date.
+// signed for r, most likely first. The union sub-resource rule comes before
+// the fallback that signs all but the known unsigned parameters. Each is
+// built with the Date line of s, and also with x-oss-date when the request
+// has no Date header.
 func (s *Signature) stringsToSignV1(r *http.Request, t Target, params []queryParam, redact bool) []string {
 	dates := []string{s.dateLine}
 	if !s.Presigned && s.dateLine == "" && s.ossDateV1 != "" {

@@ -17,9 +17,10 @@ import (
 const MaxClockSkew = 15 * time.Minute
 
 // CheckTime checks the signing time of s against now. A header-signed
-// request must be signed within MaxClockSkew of now (RequestTimeTooSkewed); a
-// presigned URL must not have expired (AccessDenied "Request has expired.")
-// and, for V4, its x-oss-date must not be more than MaxClockSkew after now.
+// request must be signed within MaxClockSkew of now, or it fails with
+// RequestTimeTooSkewed. A presigned URL fails with AccessDenied "Request has
+// expired." after its expiry, and a V4 one also when its x-oss-date is more
+// than MaxClockSkew after now.
 //
 // Every error it returns carries now as its Date response header, so the
 // front end may call CheckTime before it looks up the access key, and the

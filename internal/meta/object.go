@@ -61,6 +61,8 @@ type PutOptions struct {
 	// latest version, which may be a delete marker, or nil when the key has
 	// no version. An error aborts the put and is returned unchanged, so
 	// callers implement x-oss-forbid-overwrite and append positions with it.
+	// Check may change the object being put, for example to extend the
+	// current version's segments for an append.
 	Check func(current *Object) error
 }
 
@@ -68,6 +70,7 @@ type PutOptions struct {
 type ScanOptions struct {
 	Prefix string // only keys starting with Prefix
 	After  string // only keys sorting after After (byte order)
+	Start  string // only keys sorting at or after Start
 
 	// AfterVersion, with AllVersions, resumes inside key After: versions of
 	// After older than the version with this id are included.

@@ -50,6 +50,7 @@ const (
 	InvalidRequest                           Code = "InvalidRequest"
 	InvalidSecurityToken                     Code = "InvalidSecurityToken"
 	InvalidTag                               Code = "InvalidTag"
+	InvalidURI                               Code = "InvalidURI"
 	MalformedPolicy                          Code = "MalformedPolicy"
 	MalformedXML                             Code = "MalformedXML"
 	MetadataTooLarge                         Code = "MetadataTooLarge"
@@ -116,6 +117,7 @@ var catalogue = map[Code]codeInfo{
 	InvalidRange:                             {http.StatusRequestedRangeNotSatisfiable, "The requested range cannot be satisfied.", "0003-00000203"},
 	InvalidRequest:                           {http.StatusBadRequest, "The request is invalid.", ""},
 	InvalidSecurityToken:                     {http.StatusForbidden, "The security token you provided is invalid.", "0002-00000043"},
+	InvalidURI:                               {http.StatusBadRequest, "Could not parse the specified URI.", ""},
 	InvalidTag:                               {http.StatusBadRequest, "The tag you provided is invalid.", ""},
 	MalformedPolicy:                          {http.StatusBadRequest, "The policy document is malformed.", ""},
 	MalformedXML:                             {http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema.", "0016-00000608"},

@@ -104,17 +104,8 @@ func queryObjects(ctx context.Context, q interface {
 }
 
 func (os *objectStore) Put(ctx context.Context, o *meta.Object, opts meta.PutOptions) ([]*meta.Object, error) {
-	userMeta, err := json.Marshal(nonNilMap(o.UserMeta))
-	if err != nil {
-		return nil, err
-	}
-	segments, err := json.Marshal(nonNilSegments(o.Segments))
-	if err != nil {
-		return nil, err
-	}
-
 	var replaced []*meta.Object
-	err = os.s.inTx(ctx, func(tx *sql.Tx) error {
+	err := os.s.inTx(ctx, func(tx *sql.Tx) error {
 		replaced = nil
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM buckets WHERE name = ?`, o.Bucket).Scan(&exists); err != nil {
@@ -137,6 +128,15 @@ func (os *objectStore) Put(ctx context.Context, o *meta.Object, opts meta.PutOpt
 			if err := opts.Check(current); err != nil {
 				return err
 			}
+		}
+
+		userMeta, err := json.Marshal(nonNilMap(o.UserMeta))
+		if err != nil {
+			return err
+		}
+		segments, err := json.Marshal(nonNilSegments(o.Segments))
+		if err != nil {
+			return err
 		}
 
 		same, err := queryObjects(ctx, tx, `SELECT `+objectColumns+` FROM objects
@@ -236,6 +236,11 @@ func (os *objectStore) Scan(ctx context.Context, bucket string, opts meta.ScanOp
 			where = append(where, "key < ?")
 			args = append(args, end)
 		}
+	}
+
+	if opts.Start != "" {
+		where = append(where, "key >= ?")
+		args = append(args, opts.Start)
 	}
 
 	order := "key"

@@ -1,0 +1,215 @@
+package ossapi
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/ossfc/ossfc/internal/meta"
+	"github.com/ossfc/ossfc/internal/osserr"
+	"github.com/ossfc/ossfc/internal/store"
+)
+
+// Caller is the authenticated identity of a request.
+type Caller struct {
+	// Anonymous is set for a request without a signature.
+	Anonymous bool
+
+	AccountID   string // UID of the caller's account
+	AccessKeyID string // the key that signed the request
+
+	// Identity is the RAM principal behind the key, for the Authorizer.
+	Identity any
+}
+
+// Authenticator verifies the signature of r, computed over the bucket name as
+// the client addressed it and the key, and returns the caller. A request
+// without a signature yields an anonymous Caller, not an error.
+type Authenticator interface {
+	Authenticate(r *http.Request, bucket, key string) (*Caller, error)
+}
+
+// Access is one authorization question: may Caller perform Op on Bucket (and
+// Key)?
+type Access struct {
+	Caller  *Caller
+	Op      *Operation
+	Request *http.Request
+	Bucket  *meta.Bucket // nil for service-level operations
+	Key     string       // "" for bucket-level operations
+}
+
+// Authorizer decides an Access. It returns nil to allow, or an *osserr.Error
+// (AccessDenied with a message naming the action) to deny.
+type Authorizer interface {
+	Authorize(ctx context.Context, a *Access) error
+}
+
+// Options configure a Server.
+type Options struct {
+	Store   *store.Store
+	Region  string
+	Domains []string // service host names for virtual-hosted style
+
+	Authenticator Authenticator
+	Authorizer    Authorizer
+
+	Logger    *slog.Logger // application log
+	AccessLog *slog.Logger // one record per request
+	Metrics   *Metrics     // nil disables metrics
+
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+}
+
+// Server serves the OSS API.
+type Server struct {
+	store    *store.Store
+	region   string
+	resolver resolver
+	authn    Authenticator
+	authz    Authorizer
+	logger   *slog.Logger
+	access   *slog.Logger
+	metrics  *Metrics
+	now      func() time.Time
+}
+
+// New returns a Server; Store, Authenticator and Authorizer are required.
+func New(opts Options) *Server {
+	s := &Server{
+		store:    opts.Store,
+		region:   opts.Region,
+		resolver: resolver{domains: lower(opts.Domains)},
+		authn:    opts.Authenticator,
+		authz:    opts.Authorizer,
+		logger:   opts.Logger,
+		access:   opts.AccessLog,
+		metrics:  opts.Metrics,
+		now:      opts.Now,
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.access == nil {
+		s.access = s.logger
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// Handler returns the http.Handler of one listener; internal marks the
+// internal (VPC) listener.
+func (s *Server) Handler(internal bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serve(w, r, internal)
+	})
+}
+
+// serve is the request pipeline: resolve, route, authenticate, resolve the
+// bucket, authorize, run the handler, then write any error and the access
+// log record.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, internal bool) {
+	// 1. Per-request state and the headers every response carries.
+	now := s.now()
+	req := &Request{ID: newRequestID(now), Start: now, Internal: internal, Host: r.Host}
+	rec := newRecorder(w)
+	h := rec.Header()
+	h.Set("x-oss-request-id", req.ID)
+	h.Set("Server", "AliyunOSS")
+	h.Set("Date", now.UTC().Format(http.TimeFormat))
+
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.logger.Error("handler panicked", "request_id", req.ID, "panic", p, "stack", string(debug.Stack()))
+			s.fail(rec, r, req, osserr.Internal(fmt.Errorf("panic: %v", p)))
+		}
+		s.logAccess(rec, r, req)
+	}()
+
+	// 2. The pipeline; the first error ends it.
+	if err := s.run(rec, r, req); err != nil {
+		s.fail(rec, r, req, err)
+	}
+}
+
+func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
+	t, err := s.resolver.resolve(r)
+	if err != nil {
+		return err
+	}
+	req.Target = t
+
+	op, err := findOperation(r, t)
+	if err != nil {
+		return err
+	}
+	req.Op = op
+
+	caller, err := s.authn.Authenticate(r, t.Bucket, t.Key)
+	if err != nil {
+		return err
+	}
+	req.Caller = caller
+	if caller.Anonymous && !op.Anonymous {
+		return osserr.Newf(osserr.AccessDenied, "Anonymous access is not allowed for %s; sign the request.", op.Name).
+			WithEC("0003-00001201")
+	}
+
+	if t.Bucket != "" {
+		b, err := s.store.Bucket(r.Context(), t.Bucket)
+		if err != nil && op != opPutBucket {
+			return err
+		}
+		req.Bucket = b
+	}
+
+	access := &Access{Caller: caller, Op: op, Request: r, Bucket: req.Bucket, Key: t.Key}
+	if op == opPutBucket && req.Bucket == nil {
+		access.Bucket = &meta.Bucket{Name: t.Bucket, AccountID: caller.AccountID}
+	}
+	if err := s.authz.Authorize(r.Context(), access); err != nil {
+		return err
+	}
+
+	return op.handler(s, w, r, req)
+}
+
+// fail writes err unless the response has started, in which case the
+// connection is all that can signal the failure.
+func (s *Server) fail(w *recorder, r *http.Request, req *Request, err error) {
+	e := osserr.From(err)
+	req.ErrorCode = string(e.Code)
+	if e.HTTPStatus() >= 500 {
+		s.logger.Error("request failed", "request_id", req.ID, "op", opName(req), "code", e.Code, "err", e)
+	}
+	if w.wroteHeader {
+		s.logger.Warn("error after the response started; closing the connection",
+			"request_id", req.ID, "op", opName(req), "code", e.Code)
+		panic(http.ErrAbortHandler)
+	}
+	osserr.Write(w, r, e, req.ID, r.Host)
+}
+
+func opName(req *Request) string {
+	if req.Op == nil {
+		return "Unknown"
+	}
+	return req.Op.Name
+}
+
+func lower(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = toLower(s)
+	}
+	return out
+}

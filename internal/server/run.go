@@ -1,0 +1,38 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/ossfc/ossfc/internal/config"
+)
+
+// Run starts a server with cfg, prints where it listens to out, and serves
+// until ctx is cancelled (the caller cancels it on SIGINT or SIGTERM).
+func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer) error {
+	s, err := New(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+
+	creds := s.Credentials()
+	fmt.Fprintf(out, "ossfc server is running\n")
+	fmt.Fprintf(out, "  OSS API:       %s  (region %s)\n", s.AdvertiseURL(), cfg.Region)
+	if addr := s.Addr("internal"); addr != "" {
+		fmt.Fprintf(out, "  internal API:  http://%s\n", addr)
+	}
+	if addr := s.Addr("console"); addr != "" {
+		fmt.Fprintf(out, "  console:       http://%s\n", addr)
+	}
+	fmt.Fprintf(out, "  account:       %s\n", creds.AccountID)
+	fmt.Fprintf(out, "  access key id: %s  (secret in %s or OSSFC_ROOT_ACCESS_KEY_SECRET)\n",
+		creds.AccessKeyID, filepath.Join(cfg.DataDir, credentialsFile))
+	logger.Info("listening", "api", s.Addr("api"), "internal", s.Addr("internal"), "console", s.Addr("console"))
+
+	err = s.Serve(ctx)
+	logger.Info("stopped")
+	return err
+}

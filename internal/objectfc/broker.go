@@ -40,6 +40,9 @@ type Pending struct {
 	// Route is the outputRoute the WriteGetObjectResponse must name.
 	Route string
 
+	// Name is the Object FC Access Point served, for metrics.
+	Name string
+
 	// accessKeyID is the temporary key minted for this invocation; only a
 	// request signed with it may answer.
 	accessKeyID string
@@ -80,13 +83,14 @@ func (r *Response) Finish(err error) { r.done <- err }
 
 // Register creates a pending entry for one invocation whose function signs
 // with accessKeyID, and mints its token. The caller must Close it.
-func (b *Broker) Register(route, accessKeyID string) *Pending {
+func (b *Broker) Register(route, accessKeyID, name string) *Pending {
 	var raw [32]byte
 	rand.Read(raw[:])
 	p := &Pending{
 		broker:      b,
 		Token:       TokenPrefix + base64.StdEncoding.EncodeToString(raw[:]),
 		Route:       route,
+		Name:        name,
 		accessKeyID: accessKeyID,
 		deliver:     make(chan *Response, 1),
 		gone:        make(chan struct{}),
@@ -128,26 +132,27 @@ var (
 
 // Deliver hands resp to the GetObject that token belongs to and waits until
 // the caller has received the whole body, or ctx ends. The token is consumed
-// before the hand-over, so a second call with it fails.
+// before the hand-over, so a second call with it fails. It returns the name
+// of the Object FC Access Point when the token was valid.
 //
 // Errors are *osserr.Error values for the function: AccessDenied for an
 // unknown, used or expired token and for a request signed with other
 // credentials than the invocation's, InvalidArgument for a route that does
 // not match, ClientDisconnected when the caller went away.
-func (b *Broker) Deliver(ctx context.Context, token, route, accessKeyID string, resp *Response) error {
+func (b *Broker) Deliver(ctx context.Context, token, route, accessKeyID string, resp *Response) (string, error) {
 	b.mu.Lock()
 	p, ok := b.pending[token]
 	switch {
 	case !ok:
 		b.mu.Unlock()
-		return osserr.New(osserr.AccessDenied, "The x-oss-request-token is invalid, expired or already used.")
+		return "", osserr.New(osserr.AccessDenied, "The x-oss-request-token is invalid, expired or already used.")
 	case subtle.ConstantTimeCompare([]byte(p.accessKeyID), []byte(accessKeyID)) != 1:
 		b.mu.Unlock()
-		return osserr.New(osserr.AccessDenied,
+		return p.Name, osserr.New(osserr.AccessDenied,
 			"WriteGetObjectResponse must be signed with the temporary credentials of the function invocation that received this token.")
 	case route != p.Route:
 		b.mu.Unlock()
-		return osserr.Newf(osserr.InvalidArgument, "The x-oss-request-route %q does not match the outputRoute of this token (%q).", route, p.Route).
+		return p.Name, osserr.Newf(osserr.InvalidArgument, "The x-oss-request-route %q does not match the outputRoute of this token (%q).", route, p.Route).
 			With("ArgumentName", "x-oss-request-route").With("ArgumentValue", route)
 	}
 	delete(b.pending, token)
@@ -158,11 +163,11 @@ func (b *Broker) Deliver(ctx context.Context, token, route, accessKeyID string, 
 
 	// The GetObject side calls Finish before Close, so when both have
 	// happened the outcome in done wins over the closed entry.
-	finished := func(err error) error {
+	finished := func(err error) (string, error) {
 		if err != nil {
-			return osserr.New(osserr.ClientDisconnected, "").Wrap(err)
+			return p.Name, osserr.New(osserr.ClientDisconnected, "").Wrap(err)
 		}
-		return nil
+		return p.Name, nil
 	}
 	select {
 	case err := <-resp.done:
@@ -172,9 +177,9 @@ func (b *Broker) Deliver(ctx context.Context, token, route, accessKeyID string, 
 		case err := <-resp.done:
 			return finished(err)
 		default:
-			return osserr.New(osserr.ClientDisconnected, "").Wrap(ErrCallerGone)
+			return finished(ErrCallerGone)
 		}
 	case <-ctx.Done():
-		return osserr.New(osserr.ClientDisconnected, "").Wrap(ctx.Err())
+		return finished(ctx.Err())
 	}
 }

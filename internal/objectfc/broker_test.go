@@ -15,7 +15,7 @@ import (
 
 func TestBrokerDeliverHandsOverAndWaitsForRelay(t *testing.T) {
 	b := NewBroker()
-	p := b.Register("route-1", "STS.key-1")
+	p := b.Register("route-1", "STS.key-1", "fcap")
 	defer p.Close()
 	if !strings.HasPrefix(p.Token, TokenPrefix) {
 		t.Errorf("token %q lacks prefix %q", p.Token, TokenPrefix)
@@ -30,7 +30,7 @@ func TestBrokerDeliverHandsOverAndWaitsForRelay(t *testing.T) {
 	}()
 
 	resp := NewResponse(200, http.Header{"Content-Type": {"text/plain"}}, strings.NewReader("transformed"), 11)
-	if err := b.Deliver(context.Background(), p.Token, "route-1", "STS.key-1", resp); err != nil {
+	if _, err := b.Deliver(context.Background(), p.Token, "route-1", "STS.key-1", resp); err != nil {
 		t.Fatalf("Deliver: %v", err)
 	}
 	if got := <-relayed; got != "transformed" {
@@ -43,7 +43,7 @@ func TestBrokerDeliverHandsOverAndWaitsForRelay(t *testing.T) {
 
 func TestBrokerRejects(t *testing.T) {
 	b := NewBroker()
-	p := b.Register("route-1", "STS.key-1")
+	p := b.Register("route-1", "STS.key-1", "fcap")
 	defer p.Close()
 
 	tests := []struct {
@@ -56,7 +56,7 @@ func TestBrokerRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := b.Deliver(context.Background(), tc.token, tc.route, tc.key, NewResponse(200, nil, strings.NewReader(""), 0))
+			_, err := b.Deliver(context.Background(), tc.token, tc.route, tc.key, NewResponse(200, nil, strings.NewReader(""), 0))
 			if !osserr.Is(err, tc.code) {
 				t.Errorf("got %v, want %s", err, tc.code)
 			}
@@ -69,16 +69,16 @@ func TestBrokerRejects(t *testing.T) {
 
 func TestBrokerTokenIsSingleUse(t *testing.T) {
 	b := NewBroker()
-	p := b.Register("r", "k")
+	p := b.Register("r", "k", "fcap")
 	defer p.Close()
 	go func() {
 		resp := <-p.Responses()
 		resp.Finish(nil)
 	}()
-	if err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader(""), 0)); err != nil {
+	if _, err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader(""), 0)); err != nil {
 		t.Fatal(err)
 	}
-	err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader(""), 0))
+	_, err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader(""), 0))
 	if !osserr.Is(err, osserr.AccessDenied) {
 		t.Errorf("second use: got %v, want AccessDenied", err)
 	}
@@ -86,10 +86,10 @@ func TestBrokerTokenIsSingleUse(t *testing.T) {
 
 func TestBrokerClosedEntryRejectsLateResponse(t *testing.T) {
 	b := NewBroker()
-	p := b.Register("r", "k")
+	p := b.Register("r", "k", "fcap")
 	p.Close()
 	p.Close()
-	err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader(""), 0))
+	_, err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader(""), 0))
 	if !osserr.Is(err, osserr.AccessDenied) {
 		t.Errorf("late response: got %v, want AccessDenied", err)
 	}
@@ -100,12 +100,13 @@ func TestBrokerClosedEntryRejectsLateResponse(t *testing.T) {
 
 func TestBrokerCallerGivesUpAfterHandOver(t *testing.T) {
 	b := NewBroker()
-	p := b.Register("r", "k")
+	p := b.Register("r", "k", "fcap")
 
 	// The caller times out between the hand-over and reading the channel.
 	errc := make(chan error, 1)
 	go func() {
-		errc <- b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader("x"), 1))
+		_, err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader("x"), 1))
+		errc <- err
 	}()
 	for b.Len() != 0 {
 		time.Sleep(time.Millisecond)
@@ -124,13 +125,13 @@ func TestBrokerCallerGivesUpAfterHandOver(t *testing.T) {
 
 func TestBrokerRelayFailureReachesFunction(t *testing.T) {
 	b := NewBroker()
-	p := b.Register("r", "k")
+	p := b.Register("r", "k", "fcap")
 	defer p.Close()
 	go func() {
 		resp := <-p.Responses()
 		resp.Finish(errors.New("write: broken pipe"))
 	}()
-	err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader("x"), 1))
+	_, err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader("x"), 1))
 	if !osserr.Is(err, osserr.ClientDisconnected) {
 		t.Errorf("got %v, want ClientDisconnected", err)
 	}
@@ -138,14 +139,14 @@ func TestBrokerRelayFailureReachesFunction(t *testing.T) {
 
 func TestBrokerFunctionContextEnds(t *testing.T) {
 	b := NewBroker()
-	p := b.Register("r", "k")
+	p := b.Register("r", "k", "fcap")
 	defer p.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		<-p.Responses()
 		cancel() // the function's connection breaks while the caller copies
 	}()
-	err := b.Deliver(ctx, p.Token, "r", "k", NewResponse(200, nil, strings.NewReader("x"), 1))
+	_, err := b.Deliver(ctx, p.Token, "r", "k", NewResponse(200, nil, strings.NewReader("x"), 1))
 	if !osserr.Is(err, osserr.ClientDisconnected) {
 		t.Errorf("got %v, want ClientDisconnected", err)
 	}
@@ -158,14 +159,14 @@ func TestBrokerConcurrentTokens(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := b.Register("r", "k")
+			p := b.Register("r", "k", "fcap")
 			defer p.Close()
 			go func() {
 				resp := <-p.Responses()
 				io.Copy(io.Discard, resp.Body)
 				resp.Finish(nil)
 			}()
-			if err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader("data"), 4)); err != nil {
+			if _, err := b.Deliver(context.Background(), p.Token, "r", "k", NewResponse(200, nil, strings.NewReader("data"), 4)); err != nil {
 				t.Error(err)
 			}
 		}()

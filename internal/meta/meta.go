@@ -25,6 +25,7 @@ type Store interface {
 	Buckets() BucketStore
 	Objects() ObjectStore
 	IAM() IAMStore
+	Functions() FunctionStore
 
 	// WalkBlobs calls fn with the id of every blob that any record references.
 	// The orphan sweep at start-up uses it to find blobs that no record names.

@@ -36,6 +36,11 @@ func Run(t *testing.T, open Open) {
 		{"ObjectStat", testObjectStat},
 		{"WalkBlobs", testWalkBlobs},
 		{"ConcurrentPuts", testConcurrentPuts},
+		{"FunctionLifecycle", testFunctionLifecycle},
+		{"FunctionList", testFunctionList},
+		{"FunctionVersions", testFunctionVersions},
+		{"FunctionAliases", testFunctionAliases},
+		{"FunctionCodeInUse", testFunctionCodeInUse},
 	}
 	tests = append(tests, iamTests...)
 	for _, tc := range tests {

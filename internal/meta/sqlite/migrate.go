@@ -22,6 +22,7 @@ func migrations() []migration {
 	all = append(all, bucketMigrations...)
 	all = append(all, objectMigrations...)
 	all = append(all, iamMigrations...)
+	all = append(all, functionMigrations...)
 	return all
 }
 

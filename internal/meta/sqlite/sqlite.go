@@ -27,9 +27,10 @@ type Store struct {
 	write *sql.DB // one connection; every write transaction
 	read  *sql.DB // a pool for reads
 
-	buckets *bucketStore
-	objects *objectStore
-	iam     *iamStore
+	buckets   *bucketStore
+	objects   *objectStore
+	iam       *iamStore
+	functions *functionStore
 }
 
 var _ meta.Store = (*Store)(nil)
@@ -65,6 +66,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s.buckets = &bucketStore{s}
 	s.objects = &objectStore{s}
 	s.iam = &iamStore{s}
+	s.functions = &functionStore{s}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -80,6 +82,9 @@ func (s *Store) Objects() meta.ObjectStore { return s.objects }
 
 // IAM implements meta.Store.
 func (s *Store) IAM() meta.IAMStore { return s.iam }
+
+// Functions implements meta.Store.
+func (s *Store) Functions() meta.FunctionStore { return s.functions }
 
 // Close implements meta.Store.
 func (s *Store) Close() error {

@@ -93,6 +93,8 @@ func runRole(role string) {
 	case "never-ready":
 		time.Sleep(time.Hour)
 	case "server":
+		// The server role runs from the copy the function user can execute.
+		functionBinary, _ = os.Executable()
 		runServerRole()
 	default:
 		fmt.Fprintln(os.Stderr, "unknown role", role)

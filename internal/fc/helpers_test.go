@@ -30,19 +30,27 @@ func (f *fakeIssuer) AssumeRoleForFunction(ctx context.Context, accountID, roleA
 // openService opens a service whose data directory (0700, holding the
 // metadata and a secret file), code root and runtime dir live under dir.
 func openService(dir string, cfg Config) (*Service, string, error) {
+	svc, data, _, err := openServiceStore(dir, cfg)
+	return svc, data, err
+}
+
+func openServiceStore(dir string, cfg Config) (*Service, string, *sqlite.Store, error) {
 	data := filepath.Join(dir, "data")
 	if err := os.MkdirAll(data, 0o700); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	os.WriteFile(filepath.Join(data, "credentials"), []byte("root-secret"), 0o600)
 	store, err := sqlite.Open(context.Background(), filepath.Join(data, "meta.db"))
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	cfg.CodeRoot = filepath.Join(dir, "code")
 	cfg.RuntimeDir = filepath.Join(dir, "run")
 	svc, err := New(cfg, store.Functions(), &fakeIssuer{}, nil)
-	return svc, data, err
+	if err != nil {
+		store.Close()
+	}
+	return svc, data, store, err
 }
 
 // testDir returns a temporary directory that other users can search, so
@@ -61,23 +69,34 @@ type testService struct {
 	dir    string
 	data   string
 	issuer *fakeIssuer
+	store  *sqlite.Store
+	closed bool
+}
+
+// closeAll closes the service and then its store.
+func (ts *testService) closeAll(t *testing.T) {
+	if ts.closed {
+		return
+	}
+	ts.closed = true
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := ts.Close(ctx); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	ts.store.Close()
 }
 
 func newTestService(t *testing.T, cfg Config) *testService {
 	t.Helper()
 	dir := testDir(t)
-	svc, data, err := openService(dir, cfg)
+	svc, data, store, err := openServiceStore(dir, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := svc.Close(ctx); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return &testService{Service: svc, dir: dir, data: data, issuer: svc.creds.(*fakeIssuer)}
+	ts := &testService{Service: svc, dir: dir, data: data, issuer: svc.creds.(*fakeIssuer), store: store}
+	t.Cleanup(func() { ts.closeAll(t) })
+	return ts
 }
 
 // emptyCodeDir is the code of functions whose command is the test binary.

@@ -303,7 +303,9 @@ func sessionName(function string) string {
 	return n
 }
 
-// newRequestID returns an id in the form of FC request ids.
+// NewRequestID returns a new id in the form of Function Compute request ids.
+func NewRequestID() string { return newRequestID() }
+
 func newRequestID() string {
 	id := randomID(16)
 	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]

@@ -44,7 +44,7 @@ type User struct {
 }
 
 // AccessKey is a long-term access key of a RAM user or of an account's root
-// identity. The store keeps the secret sealed: it never sees the plain text.
+// identity. The store receives the secret sealed and never the plain text.
 type AccessKey struct {
 	ID        string // AccessKeyId, unique in the deployment
 	AccountID string
@@ -125,6 +125,9 @@ type IAMStore interface {
 	// GetUser returns the user named name in accountID, or ErrNotFound.
 	GetUser(ctx context.Context, accountID, name string) (*User, error)
 
+	// GetUserByID returns the user of accountID with id, or ErrNotFound.
+	GetUserByID(ctx context.Context, accountID, id string) (*User, error)
+
 	// ListUsers returns the users of accountID in name order.
 	ListUsers(ctx context.Context, accountID string) ([]*User, error)
 
@@ -134,11 +137,11 @@ type IAMStore interface {
 	DeleteUser(ctx context.Context, accountID, name string) error
 
 	// CreateAccessKey adds k. Check, when not nil, runs inside the write
-	// transaction with the keys its owner (the user, or the root identity
-	// when UserID is "") already has; an error from it aborts the creation
-	// and is returned unchanged, so callers enforce a per-owner limit with
-	// it. CreateAccessKey returns ErrExists when the id is taken and
-	// ErrNotFound when the account or the user does not exist.
+	// transaction with the keys that the owner already has (the user, or
+	// the root identity when UserID is ""). An error from check aborts the
+	// creation and is returned unchanged, so callers enforce a per-owner
+	// limit with it. CreateAccessKey returns ErrExists when the id is taken
+	// and ErrNotFound when the account or the user does not exist.
 	CreateAccessKey(ctx context.Context, k *AccessKey, check func(existing []*AccessKey) error) error
 
 	// GetAccessKey returns the key with id, or ErrNotFound.
@@ -149,8 +152,8 @@ type IAMStore interface {
 	ListAccessKeys(ctx context.Context, accountID, userID string) ([]*AccessKey, error)
 
 	// UpdateAccessKey applies fn to the stored key inside one transaction
-	// and saves its Status and SealedSecret; fn's error aborts the update
-	// and is returned as is.
+	// and saves its Status and SealedSecret. An error from fn aborts the
+	// update and is returned as is.
 	UpdateAccessKey(ctx context.Context, id string, fn func(*AccessKey) error) error
 
 	// DeleteAccessKey removes the key, or returns ErrNotFound.
@@ -169,8 +172,9 @@ type IAMStore interface {
 	ListRoles(ctx context.Context, accountID string) ([]*Role, error)
 
 	// UpdateRole applies fn to the stored role inside one transaction and
-	// saves its Description, AssumeRolePolicyDocument, MaxSessionDuration and
-	// UpdatedAt; fn's error aborts the update and is returned as is.
+	// saves its Description, AssumeRolePolicyDocument, MaxSessionDuration
+	// and UpdatedAt. An error from fn aborts the update and is returned as
+	// is.
 	UpdateRole(ctx context.Context, accountID, name string, fn func(*Role) error) error
 
 	// DeleteRole removes the role and its policy attachments, or returns
@@ -188,8 +192,8 @@ type IAMStore interface {
 	ListPolicies(ctx context.Context, accountID string) ([]*Policy, error)
 
 	// UpdatePolicy applies fn to the stored policy inside one transaction
-	// and saves its Description, Document and UpdatedAt; fn's error aborts
-	// the update and is returned as is.
+	// and saves its Description, Document and UpdatedAt. An error from fn
+	// aborts the update and is returned as is.
 	UpdatePolicy(ctx context.Context, accountID, name string, fn func(*Policy) error) error
 
 	// DeletePolicy removes the custom policy. It returns ErrNotFound for an

@@ -116,7 +116,7 @@ var catalogue = map[Code]codeInfo{
 	InvalidPolicyDocument:                    {http.StatusBadRequest, "The content of the policy document is invalid.", ""},
 	InvalidRange:                             {http.StatusRequestedRangeNotSatisfiable, "The requested range cannot be satisfied.", "0003-00000203"},
 	InvalidRequest:                           {http.StatusBadRequest, "The request is invalid.", ""},
-	InvalidSecurityToken:                     {http.StatusForbidden, "The security token you provided is invalid.", "0002-00000043"},
+	InvalidSecurityToken:                     {http.StatusForbidden, "The security token you provided is invalid.", "0002-00000008"},
 	InvalidURI:                               {http.StatusBadRequest, "Could not parse the specified URI.", ""},
 	InvalidTag:                               {http.StatusBadRequest, "The tag you provided is invalid.", ""},
 	MalformedPolicy:                          {http.StatusBadRequest, "The policy document is malformed.", ""},
@@ -142,7 +142,7 @@ var catalogue = map[Code]codeInfo{
 	PreconditionFailed:                       {http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold.", "0026-00000010"},
 	RequestTimeTooSkewed:                     {http.StatusForbidden, "The difference between the request time and the current time is too large.", "0002-00000504"},
 	RequestTimeout:                           {http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period.", "0002-00000013"},
-	SecurityTokenExpired:                     {http.StatusForbidden, "The security token you provided has expired.", "0002-00000044"},
+	SecurityTokenExpired:                     {http.StatusForbidden, "The security token you provided has expired.", "0002-00000007"},
 	ServiceUnavailable:                       {http.StatusServiceUnavailable, "Please reduce your request rate.", ""},
 	SignatureDoesNotMatch:                    {http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method.", "0002-00000040"},
 	TooManyAccessPoints:                      {http.StatusBadRequest, "The number of access points exceeds the quota.", ""},           // ossfc

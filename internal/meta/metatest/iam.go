@@ -161,6 +161,13 @@ func testUserLifecycle(t *testing.T, s meta.Store) {
 	if err != nil || *got != *bob {
 		t.Errorf("get: got %+v, %v; want %+v", got, err, bob)
 	}
+	got, err = iam.GetUserByID(ctx, account1, bob.ID)
+	if err != nil || *got != *bob {
+		t.Errorf("get by id: got %+v, %v; want %+v", got, err, bob)
+	}
+	if _, err := iam.GetUserByID(ctx, account2, bob.ID); !errors.Is(err, meta.ErrNotFound) {
+		t.Errorf("get by id in another account: got %v, want ErrNotFound", err)
+	}
 	if _, err := iam.GetUser(ctx, account1, "Bob"); !errors.Is(err, meta.ErrNotFound) {
 		t.Errorf("user names are exact: get Bob gave %v, want ErrNotFound", err)
 	}

@@ -227,6 +227,15 @@ func (st *iamStore) GetUser(ctx context.Context, accountID, name string) (*meta.
 	return u, err
 }
 
+func (st *iamStore) GetUserByID(ctx context.Context, accountID, id string) (*meta.User, error) {
+	u, err := scanUser(st.s.read.QueryRowContext(ctx,
+		`SELECT `+userColumns+` FROM ram_users WHERE account_id = ? AND id = ?`, accountID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("user id %s: %w", id, meta.ErrNotFound)
+	}
+	return u, err
+}
+
 func (st *iamStore) ListUsers(ctx context.Context, accountID string) ([]*meta.User, error) {
 	rows, err := st.s.read.QueryContext(ctx,
 		`SELECT `+userColumns+` FROM ram_users WHERE account_id = ? ORDER BY name`, accountID)
@@ -300,7 +309,7 @@ func (st *iamStore) CreateAccessKey(ctx context.Context, k *meta.AccessKey, chec
 
 		if check != nil {
 			rows, err := tx.QueryContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys
-				WHERE account_id = ? AND user_id = ? ORDER BY created_at, id`, k.AccountID, k.UserID)
+				WHERE account_id = ? AND user_id = ? ORDER BY created_at, rowid`, k.AccountID, k.UserID)
 			existing, err := scanAll(rows, err, scanAccessKey)
 			if err != nil {
 				return err
@@ -327,7 +336,7 @@ func (st *iamStore) GetAccessKey(ctx context.Context, id string) (*meta.AccessKe
 
 func (st *iamStore) ListAccessKeys(ctx context.Context, accountID, userID string) ([]*meta.AccessKey, error) {
 	rows, err := st.s.read.QueryContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys
-		WHERE account_id = ? AND user_id = ? ORDER BY created_at, id`, accountID, userID)
+		WHERE account_id = ? AND user_id = ? ORDER BY created_at, rowid`, accountID, userID)
 	return scanAll(rows, err, scanAccessKey)
 }
 

@@ -37,7 +37,7 @@ type InvokeResult struct {
 
 	// StatusCode is the function's status: x-fc-status, the HTTP status of
 	// a custom runtime, 200 for a runtime API response and 500 for a
-	// runtime API error. It is 0 when the function gave no answer.
+	// runtime API error. It is 0 when the function sent no response.
 	StatusCode int
 	Payload    []byte
 

@@ -1,7 +1,7 @@
 package fc
 
 import (
-		"errors"
+	"errors"
 	"os"
 	"runtime"
 	"strconv"

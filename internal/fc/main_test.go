@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -262,5 +261,3 @@ func eventWith(ev testEvent) []byte {
 	b, _ := json.Marshal(ev)
 	return b
 }
-
-var _ = strings.TrimSpace

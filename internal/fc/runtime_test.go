@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -248,5 +247,3 @@ func TestHTTPRuntime(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-var _ = strings.Contains

@@ -62,8 +62,8 @@ func New(cfg Config, store meta.FunctionStore, creds CredentialIssuer, logger *s
 	}
 	s := &Service{
 		cfg: cfg, store: store, creds: creds, logger: logger,
-		code: &codeStore{root: cfg.CodeRoot, maxZip: cfg.MaxZipBytes, maxBytes: cfg.MaxCodeBytes, maxFiles: cfg.MaxCodeFiles},
-		logs: newLogRing(cfg.LogInvocations),
+		code:  &codeStore{root: cfg.CodeRoot, maxZip: cfg.MaxZipBytes, maxBytes: cfg.MaxCodeBytes, maxFiles: cfg.MaxCodeFiles},
+		logs:  newLogRing(cfg.LogInvocations),
 		pools: map[poolKey]*pool{},
 	}
 

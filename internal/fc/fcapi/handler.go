@@ -20,7 +20,7 @@ import (
 // account id.
 //
 // resource is an FC ARN whose account segment is "*", because the account
-// is the caller's own and only the authorizer knows it:
+// is the caller's own and only the authorizer can tell which it is:
 // acs:fc:<region>:*:functions/<name> (or functions/* for listing). The
 // error text is sent to the caller, so it must not carry secrets.
 type Authorizer interface {
@@ -444,8 +444,8 @@ func (h *handler) DeleteAlias(w http.ResponseWriter, r *http.Request, _ string) 
 	return nil
 }
 
-// InvokeFunction runs a synchronous invocation. As in Function Compute, a
-// function that failed still answers 200, with x-fc-error-type set and the
+// InvokeFunction runs a synchronous invocation. As in Function Compute, the
+// response to a failed function is still 200, with x-fc-error-type set and the
 // error document as body; x-fc-log-type: Tail adds the base64 tail of the
 // invocation's log in x-fc-log-result.
 func (h *handler) InvokeFunction(w http.ResponseWriter, r *http.Request, requestID string) error {

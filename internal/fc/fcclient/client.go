@@ -57,7 +57,7 @@ func (c *Client) functionsPath(elems ...string) string {
 	return p
 }
 
-// do sends a request and decodes a JSON answer into out (when not nil).
+// do sends a request and decodes the JSON response into out when out is not nil.
 func (c *Client) do(ctx context.Context, method, u string, body any, out any) error {
 	var rd io.Reader
 	if body != nil {
@@ -223,8 +223,8 @@ type InvokeOutput struct {
 	Logs string
 }
 
-// Invoke runs a synchronous invocation. qualifier "" means LATEST; withLogs
-// asks for the tail of the log.
+// Invoke runs a synchronous invocation. qualifier "" means LATEST, and withLogs
+// requests the tail of the log.
 func (c *Client) Invoke(ctx context.Context, name, qualifier string, event []byte, withLogs bool) (*InvokeOutput, error) {
 	u := c.functionsPath(name, "invocations")
 	if qualifier != "" {

@@ -61,6 +61,12 @@ func (s *Server) CopyObject(w http.ResponseWriter, r *http.Request, req *Request
 	default:
 		return invalidArgument("x-oss-metadata-directive", r.Header.Get("x-oss-metadata-directive"), "must be COPY or REPLACE")
 	}
+	tagging := strings.ToUpper(r.Header.Get("x-oss-tagging-directive"))
+	switch tagging {
+	case "", "COPY", "REPLACE":
+	default:
+		return invalidArgument("x-oss-tagging-directive", r.Header.Get("x-oss-tagging-directive"), "must be COPY or REPLACE")
+	}
 	attrs, err := objectAttrs(r.Header)
 	if err != nil {
 		return err
@@ -84,7 +90,7 @@ func (s *Server) CopyObject(w http.ResponseWriter, r *http.Request, req *Request
 
 	o, err := s.store.CopyObject(r.Context(), &store.CopyInput{
 		Source: source, Bucket: req.Bucket.Name, Key: req.Target.Key,
-		ReplaceAttrs: directive == "REPLACE", Attrs: attrs, ForbidOverwrite: forbid,
+		ReplaceAttrs: directive == "REPLACE", ReplaceTags: tagging == "REPLACE", Attrs: attrs, ForbidOverwrite: forbid,
 	})
 	if err != nil {
 		return err

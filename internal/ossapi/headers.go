@@ -84,6 +84,11 @@ func setObjectHeaders(h http.Header, o *meta.Object) {
 	h.Set("x-oss-storage-class", o.StorageClass)
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.CRC64, 10))
 	h.Set("Accept-Ranges", "bytes")
+	if o.Type == "Normal" {
+		if md5 := etagToContentMD5(o.ETag); md5 != "" {
+			h.Set("Content-MD5", md5)
+		}
+	}
 	for name, value := range map[string]string{
 		"Cache-Control":       o.CacheControl,
 		"Content-Disposition": o.ContentDisposition,

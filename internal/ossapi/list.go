@@ -173,4 +173,3 @@ func (s *Server) ListObjectsV2(w http.ResponseWriter, r *http.Request, req *Requ
 	}
 	return writeXML(w, http.StatusOK, res)
 }
-

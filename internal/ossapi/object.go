@@ -161,7 +161,7 @@ func (s *Server) AppendObject(w http.ResponseWriter, r *http.Request, req *Reque
 func checkConditions(h http.Header, o *meta.Object, prefix string) error {
 	get := func(name string) string {
 		if prefix != "" {
-			return h.Get(prefix + strings.ToLower(strings.TrimPrefix(name, "If-")))
+			return h.Get(prefix + name) // e.g. x-oss-copy-source-If-Match
 		}
 		return h.Get(name)
 	}

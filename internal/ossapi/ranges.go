@@ -15,10 +15,10 @@ type byteRange struct {
 // parseRange interprets a Range header for an object of size bytes, the way
 // OSS does. It returns nil for "send the whole object".
 //
-// OSS accepts one range of the form bytes=a-b, bytes=a- or bytes=-n. By
-// default a range it cannot satisfy exactly (syntax errors, several ranges,
-// a start or end past the last byte) is ignored and the whole object is sent
-// with 200. With x-oss-range-behavior: standard it follows RFC 9110: an end
+// OSS serves one range of the form bytes=a-b, bytes=a- or bytes=-n; of
+// several comma-separated ranges only the first counts. By default a range
+// it cannot satisfy exactly (a syntax error, a start or end past the last
+// byte) is ignored and the whole object is sent with 200. With x-oss-range-behavior: standard it follows RFC 9110: an end
 // past the last byte is clipped, and a range that selects no byte fails with
 // 416 InvalidRange.
 func parseRange(header string, size int64, standard bool) (*byteRange, error) {
@@ -34,9 +34,10 @@ func parseRange(header string, size int64, standard bool) (*byteRange, error) {
 	}
 
 	spec, ok := strings.CutPrefix(header, "bytes=")
-	if !ok || strings.Contains(spec, ",") {
+	if !ok {
 		return unsatisfiable()
 	}
+	spec, _, _ = strings.Cut(spec, ",")
 	first, last, ok := strings.Cut(strings.TrimSpace(spec), "-")
 	if !ok {
 		return unsatisfiable()

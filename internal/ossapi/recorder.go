@@ -87,4 +87,3 @@ func (s *Server) logAccess(w *recorder, r *http.Request, req *Request) {
 }
 
 func toLower(s string) string { return strings.ToLower(s) }
-

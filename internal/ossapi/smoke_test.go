@@ -2,7 +2,7 @@ package ossapi_test
 
 import (
 	"bytes"
-	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -14,7 +14,6 @@ import (
 
 func TestSmokePutGetListBothStylesBothVersions(t *testing.T) {
 	env := testenv.Start(t)
-	ctx := context.Background()
 
 	clients := map[string]*oss.Client{
 		"path-v4":    env.Client(),
@@ -51,7 +50,7 @@ func TestSmokePutGetListBothStylesBothVersions(t *testing.T) {
 			}
 			_, err = c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr(bucket), Key: oss.Ptr("missing")})
 			var se *oss.ServiceError
-			if !errorAs(err, &se) || se.Code != "NoSuchKey" || se.StatusCode != 404 || !strings.HasPrefix(se.EC, "0026") {
+			if !errors.As(err, &se) || se.Code != "NoSuchKey" || se.StatusCode != 404 || !strings.HasPrefix(se.EC, "0026") {
 				t.Errorf("missing key: got %v, want NoSuchKey", err)
 			}
 		})

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"strings"
 
 	"github.com/ossfc/ossfc/internal/meta"
@@ -21,9 +21,14 @@ type CopyInput struct {
 
 	// ReplaceAttrs uses Attrs for the new object (x-oss-metadata-directive:
 	// REPLACE); otherwise the source's content attributes and user metadata
-	// are kept and only Attrs.ACL, Attrs.StorageClass and Attrs.Tags apply.
+	// are kept and only Attrs.ACL and Attrs.StorageClass apply.
 	ReplaceAttrs bool
-	Attrs        Attrs
+
+	// ReplaceTags uses Attrs.Tags (x-oss-tagging-directive: REPLACE);
+	// otherwise the source's tags are kept.
+	ReplaceTags bool
+
+	Attrs Attrs
 
 	ForbidOverwrite bool
 }
@@ -50,6 +55,9 @@ func (s *Store) CopyObject(ctx context.Context, in *CopyInput) (*meta.Object, er
 		attrs.ContentLanguage = src.ContentLanguage
 		attrs.Expires = src.Expires
 		attrs.UserMeta = src.UserMeta
+	}
+	if !in.ReplaceTags {
+		attrs.Tags = src.Tags
 	}
 	if attrs.StorageClass == "" {
 		attrs.StorageClass = src.StorageClass

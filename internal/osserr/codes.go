@@ -1,6 +1,11 @@
 package osserr
 
-import "net/http"
+import (
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strings"
+)
 
 // Code is an OSS error code, the string clients compare against, such as
 // "NoSuchBucket".
@@ -164,3 +169,20 @@ func (c Code) Message() string { return catalogue[c].message }
 
 // EC returns the default EC value of c, or "" when OSS documents none.
 func (c Code) EC() string { return catalogue[c].ec }
+
+// ossfcECModule is the module part of the EC values ossfc makes up for codes
+// that Alibaba Cloud documents no EC for. No OSS module uses it, so such a
+// value never points at an unrelated OSS troubleshooting page.
+const ossfcECModule = "9999"
+
+// ossfcEC returns the EC of a code without a documented one: the module
+// 9999 and eight digits derived from the code's name, so every error
+// response carries an EC and a code keeps its value across releases.
+func ossfcEC(c Code) string {
+	h := fnv.New32a()
+	h.Write([]byte(c))
+	return fmt.Sprintf("%s-%08d", ossfcECModule, h.Sum32()%100000000)
+}
+
+// isOSSFCEC reports whether ec is one ossfcEC made up.
+func isOSSFCEC(ec string) bool { return strings.HasPrefix(ec, ossfcECModule+"-") }

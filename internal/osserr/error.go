@@ -117,7 +117,10 @@ func (e *Error) ec() string {
 	if e.EC != "" {
 		return e.EC
 	}
-	return e.Code.EC()
+	if ec := e.Code.EC(); ec != "" {
+		return ec
+	}
+	return ossfcEC(e.Code)
 }
 
 // From returns err as an *Error. An error that is not an *Error, or that wraps

@@ -14,9 +14,10 @@ import (
 const RecommendDocBase = "https://api.aliyun.com/troubleshoot?q="
 
 // Write sends err to the client as OSS does: the status, the <Error> XML body,
-// and the x-oss-ec header. For HEAD requests the body is omitted and the XML
-// travels base64-encoded in x-oss-err, which the OSS SDKs decode. NotModified
-// (304) is sent without a body.
+// and the x-oss-ec header. Every error carries an EC: codes without a
+// documented one get one of ossfc's own (see ossfcEC). For HEAD requests the
+// body is omitted and the XML travels base64-encoded in x-oss-err, which the
+// OSS SDKs decode. NotModified (304) is sent without a body.
 //
 // requestID must already be set as x-oss-request-id by the caller; hostID is
 // the Host the client addressed.
@@ -62,7 +63,9 @@ func Render(e *Error, requestID, hostID string) []byte {
 	}
 	if ec := e.ec(); ec != "" {
 		element(&buf, "EC", ec)
-		element(&buf, "RecommendDoc", RecommendDocBase+ec)
+		if !isOSSFCEC(ec) {
+			element(&buf, "RecommendDoc", RecommendDocBase+ec)
+		}
 	}
 	buf.WriteString("</Error>\n")
 	return buf.Bytes()

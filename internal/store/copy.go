@@ -128,7 +128,7 @@ func (s *Store) AppendObject(ctx context.Context, in *AppendInput) (*meta.Object
 	}
 	if wantMD5 != nil && string(wantMD5) != string(data.md5) {
 		s.blobs.Delete(ctx, data.blobID)
-		return nil, osserr.New(osserr.InvalidDigest, "The Content-MD5 you specified did not match the MD5 of the received data.")
+		return nil, digestMismatch(in.ContentMD5, data.md5)
 	}
 
 	o := s.newObject(bucket, in.Key, in.Attrs)
@@ -164,7 +164,7 @@ func (s *Store) AppendObject(ctx context.Context, in *AppendInput) (*meta.Object
 		return nil
 	}
 
-	replaced, err := s.meta.Objects().Put(ctx, o, meta.PutOptions{Check: check})
+	replaced, err := s.meta.Objects().Put(context.WithoutCancel(ctx), o, meta.PutOptions{Check: check})
 	if err != nil {
 		s.blobs.Delete(ctx, data.blobID)
 		var oe *osserr.Error

@@ -75,9 +75,7 @@ func (s *Store) PutObject(ctx context.Context, in *PutInput) (*meta.Object, erro
 	}
 	if wantMD5 != nil && !bytes.Equal(wantMD5, data.md5) {
 		s.blobs.Delete(ctx, data.blobID)
-		return nil, osserr.Newf(osserr.InvalidDigest,
-			"The Content-MD5 you specified (%s) did not match the MD5 of the received data (%s).",
-			in.ContentMD5, base64.StdEncoding.EncodeToString(data.md5))
+		return nil, digestMismatch(in.ContentMD5, data.md5)
 	}
 
 	o := s.newObject(bucket, in.Key, in.Attrs)
@@ -139,9 +137,11 @@ func newVersionID() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// commit stores o and removes the data of the version it replaced.
+// commit stores o and removes the data of the version it replaced. Once the
+// data is complete the commit runs to the end even if the client has gone
+// away, so an upload whose last byte arrived is never half-applied.
 func (s *Store) commit(ctx context.Context, o *meta.Object, opts meta.PutOptions) error {
-	replaced, err := s.meta.Objects().Put(ctx, o, opts)
+	replaced, err := s.meta.Objects().Put(context.WithoutCancel(ctx), o, opts)
 	if err != nil {
 		var oe *osserr.Error
 		if errors.As(err, &oe) {
@@ -241,9 +241,18 @@ func decodeContentMD5(v string) ([]byte, error) {
 	}
 	d, err := base64.StdEncoding.DecodeString(v)
 	if err != nil || len(d) != md5.Size {
-		return nil, osserr.Newf(osserr.InvalidDigest, "The Content-MD5 %q is not the base64 encoding of a 16-byte MD5 digest.", v)
+		return nil, osserr.Newf(osserr.InvalidDigest, "The Content-MD5 %q is not the base64 encoding of a 16-byte MD5 digest.", v).
+			WithEC("0017-00000502")
 	}
 	return d, nil
+}
+
+// digestMismatch is the error for data whose MD5 differs from the
+// Content-MD5 header sent with it.
+func digestMismatch(sent string, got []byte) error {
+	return osserr.Newf(osserr.InvalidDigest,
+		"The Content-MD5 you specified (%s) did not match the MD5 of the received data (%s).",
+		sent, base64.StdEncoding.EncodeToString(got)).WithEC("0017-00000503")
 }
 
 // HeadObject returns the version with versionID, or the current one when

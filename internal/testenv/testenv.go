@@ -50,6 +50,9 @@ type Env struct {
 
 	cancel context.CancelFunc
 	done   chan error
+
+	mu         sync.Mutex
+	transports []*http.Transport // of every HTTPClient, closed by Stop
 }
 
 // Start starts a server with a fresh data directory; each option may change
@@ -106,6 +109,14 @@ func (e *Env) Stop() {
 	if e.cancel == nil {
 		return
 	}
+	// A connection a client dialed but never used looks new to the
+	// server, and http.Server.Shutdown waits 5 s for new connections.
+	e.mu.Lock()
+	for _, tr := range e.transports {
+		tr.CloseIdleConnections()
+	}
+	e.mu.Unlock()
+
 	e.cancel()
 	e.cancel = nil
 	if err := <-e.done; err != nil {
@@ -168,12 +179,16 @@ func (e *Env) VirtualHostedClient(opts ...ClientOption) *oss.Client {
 func (e *Env) HTTPClient() *http.Client {
 	addr := e.Server.Addr("api")
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	return &http.Client{Transport: &http.Transport{
+	tr := &http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return dialer.DialContext(ctx, network, addr)
 		},
 		MaxIdleConnsPerHost: 64,
-	}}
+	}
+	e.mu.Lock()
+	e.transports = append(e.transports, tr)
+	e.mu.Unlock()
+	return &http.Client{Transport: tr}
 }
 
 // LogBuffer collects log output; safe for concurrent use.

@@ -26,6 +26,7 @@ type Store interface {
 	Objects() ObjectStore
 	IAM() IAMStore
 	Functions() FunctionStore
+	Uploads() UploadStore
 
 	// WalkBlobs calls fn with the id of every blob that any record references.
 	// The orphan sweep at start-up uses it to find blobs that no record names.

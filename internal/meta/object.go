@@ -107,4 +107,11 @@ type ObjectStore interface {
 	// Stat returns the number of latest, non-marker objects in bucket and
 	// their total size.
 	Stat(ctx context.Context, bucket string) (count int64, size int64, err error)
+
+	// Update applies fn to the version with versionID, or to the latest
+	// version when versionID is "", inside one transaction, and saves the
+	// ACL and Tags fn sets; changes to other fields are not saved. It
+	// returns the updated version, ErrNotFound when there is none, or fn's
+	// error unchanged.
+	Update(ctx context.Context, bucket, key, versionID string, fn func(*Object) error) (*Object, error)
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Open) {
 		{"FunctionCodeInUse", testFunctionCodeInUse},
 	}
 	tests = append(tests, iamTests...)
+	tests = append(tests, uploadTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)

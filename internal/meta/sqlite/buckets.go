@@ -123,6 +123,7 @@ func (bs *bucketStore) Update(ctx context.Context, name string, fn func(*meta.Bu
 // Components that add such tables append a query returning a count.
 var bucketDependents = []string{
 	`SELECT COUNT(*) FROM (SELECT 1 FROM objects WHERE bucket = ? LIMIT 1)`,
+	`SELECT COUNT(*) FROM (SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1)`,
 }
 
 func (bs *bucketStore) Delete(ctx context.Context, name string) error {

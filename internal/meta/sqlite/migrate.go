@@ -23,6 +23,7 @@ func migrations() []migration {
 	all = append(all, objectMigrations...)
 	all = append(all, iamMigrations...)
 	all = append(all, functionMigrations...)
+	all = append(all, uploadMigrations...)
 	return all
 }
 

@@ -106,7 +106,22 @@ func queryObjects(ctx context.Context, q interface {
 func (os *objectStore) Put(ctx context.Context, o *meta.Object, opts meta.PutOptions) ([]*meta.Object, error) {
 	var replaced []*meta.Object
 	err := os.s.inTx(ctx, func(tx *sql.Tx) error {
-		replaced = nil
+		var err error
+		replaced, err = putObjectTx(ctx, tx, o, opts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	o.IsLatest = true
+	return replaced, nil
+}
+
+// putObjectTx is Put inside the caller's transaction; o.IsLatest is set by
+// the caller once the transaction commits.
+func putObjectTx(ctx context.Context, tx *sql.Tx, o *meta.Object, opts meta.PutOptions) ([]*meta.Object, error) {
+	var replaced []*meta.Object
+	err := func() error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM buckets WHERE name = ?`, o.Bucket).Scan(&exists); err != nil {
 			return err
@@ -166,11 +181,10 @@ func (os *objectStore) Put(ctx context.Context, o *meta.Object, opts meta.PutOpt
 			o.StorageClass, o.ACL, o.ContentType, o.CacheControl, o.ContentDisposition, o.ContentEncoding,
 			o.ContentLanguage, o.Expires, string(userMeta), o.Tags, timeText(o.ModTime), string(segments))
 		return err
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
-	o.IsLatest = true
 	return replaced, nil
 }
 

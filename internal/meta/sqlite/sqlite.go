@@ -31,6 +31,7 @@ type Store struct {
 	objects   *objectStore
 	iam       *iamStore
 	functions *functionStore
+	uploads   *uploadStore
 }
 
 var _ meta.Store = (*Store)(nil)
@@ -67,6 +68,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s.objects = &objectStore{s}
 	s.iam = &iamStore{s}
 	s.functions = &functionStore{s}
+	s.uploads = &uploadStore{s}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -86,6 +88,9 @@ func (s *Store) IAM() meta.IAMStore { return s.iam }
 // Functions implements meta.Store.
 func (s *Store) Functions() meta.FunctionStore { return s.functions }
 
+// Uploads implements meta.Store.
+func (s *Store) Uploads() meta.UploadStore { return s.uploads }
+
 // Close implements meta.Store.
 func (s *Store) Close() error {
 	return errors.Join(s.read.Close(), s.write.Close())
@@ -95,6 +100,7 @@ func (s *Store) Close() error {
 func (s *Store) WalkBlobs(ctx context.Context, fn func(blobID string) error) error {
 	for _, walk := range []func(context.Context, func(string) error) error{
 		s.objects.walkBlobs,
+		s.uploads.walkBlobs,
 	} {
 		if err := walk(ctx, fn); err != nil {
 			return err

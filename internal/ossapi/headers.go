@@ -58,6 +58,9 @@ func objectAttrs(h http.Header) (store.Attrs, error) {
 	if a.StorageClass != "" && !validStorageClass(a.StorageClass) {
 		return a, invalidArgument("x-oss-storage-class", a.StorageClass, "must be Standard, IA, Archive, ColdArchive or DeepColdArchive")
 	}
+	if err := checkTagsHeader(a.Tags); err != nil {
+		return a, err
+	}
 	return a, nil
 }
 

@@ -22,6 +22,10 @@ func (s *Server) PutObject(w http.ResponseWriter, r *http.Request, req *Request)
 	if err != nil {
 		return err
 	}
+	cb, err := s.parseCallback(r)
+	if err != nil {
+		return err
+	}
 
 	o, err := s.store.PutObject(r.Context(), &store.PutInput{
 		Bucket: req.Bucket.Name, Key: req.Target.Key, Body: r.Body, Size: r.ContentLength,
@@ -35,6 +39,9 @@ func (s *Server) PutObject(w http.ResponseWriter, r *http.Request, req *Request)
 	h.Set("Content-MD5", etagToContentMD5(o.ETag))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.CRC64, 10))
 	setVersionHeader(h, o.VersionID)
+	if cb != nil {
+		return s.runCallback(w, r, req, cb, o)
+	}
 	w.WriteHeader(http.StatusOK)
 	return nil
 }

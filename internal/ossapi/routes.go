@@ -57,6 +57,35 @@ var (
 	opHeadObject            = &Operation{Name: "HeadObject", Action: "oss:GetObject", handler: (*Server).HeadObject, Anonymous: true, ViaAccessPoint: true}
 	opGetObjectMeta         = &Operation{Name: "GetObjectMeta", Action: "oss:GetObject", handler: (*Server).GetObjectMeta, Anonymous: true, ViaAccessPoint: true}
 	opDeleteObject          = &Operation{Name: "DeleteObject", Action: "oss:DeleteObject", handler: (*Server).DeleteObject, Anonymous: true, ViaAccessPoint: true}
+
+	// Multipart uploads.
+	opInitiateMultipartUpload = &Operation{Name: "InitiateMultipartUpload", Action: "oss:PutObject", handler: (*Server).InitiateMultipartUpload, Anonymous: true, ViaAccessPoint: true}
+	opUploadPart              = &Operation{Name: "UploadPart", Action: "oss:PutObject", handler: (*Server).UploadPart, Anonymous: true, ViaAccessPoint: true}
+	opUploadPartCopy          = &Operation{Name: "UploadPartCopy", Action: "oss:PutObject", handler: (*Server).UploadPartCopy, ViaAccessPoint: true}
+	opCompleteMultipartUpload = &Operation{Name: "CompleteMultipartUpload", Action: "oss:PutObject", handler: (*Server).CompleteMultipartUpload, Anonymous: true, ViaAccessPoint: true}
+	opAbortMultipartUpload    = &Operation{Name: "AbortMultipartUpload", Action: "oss:AbortMultipartUpload", handler: (*Server).AbortMultipartUpload, Anonymous: true, ViaAccessPoint: true}
+	opListParts               = &Operation{Name: "ListParts", Action: "oss:ListParts", handler: (*Server).ListParts, Anonymous: true, ViaAccessPoint: true}
+	opListMultipartUploads    = &Operation{Name: "ListMultipartUploads", Action: "oss:ListMultipartUploads", handler: (*Server).ListMultipartUploads, Anonymous: true, ViaAccessPoint: true}
+
+	// Versioning.
+	opPutBucketVersioning = &Operation{Name: "PutBucketVersioning", Action: "oss:PutBucketVersioning", handler: (*Server).PutBucketVersioning}
+	opGetBucketVersioning = &Operation{Name: "GetBucketVersioning", Action: "oss:GetBucketVersioning", handler: (*Server).GetBucketVersioning}
+	opListObjectVersions  = &Operation{Name: "ListObjectVersions", Action: "oss:ListObjectVersions", handler: (*Server).ListObjectVersions, Anonymous: true, ViaAccessPoint: true}
+
+	// ACLs, tags and Block Public Access.
+	opPutBucketAcl                  = &Operation{Name: "PutBucketAcl", Action: "oss:PutBucketAcl", handler: (*Server).PutBucketAcl}
+	opGetBucketAcl                  = &Operation{Name: "GetBucketAcl", Action: "oss:GetBucketAcl", handler: (*Server).GetBucketAcl}
+	opPutObjectAcl                  = &Operation{Name: "PutObjectAcl", Action: "oss:PutObjectAcl", handler: (*Server).PutObjectAcl, ViaAccessPoint: true}
+	opGetObjectAcl                  = &Operation{Name: "GetObjectAcl", Action: "oss:GetObjectAcl", handler: (*Server).GetObjectAcl, ViaAccessPoint: true}
+	opPutObjectTagging              = &Operation{Name: "PutObjectTagging", Action: "oss:PutObjectTagging", handler: (*Server).PutObjectTagging, ViaAccessPoint: true}
+	opGetObjectTagging              = &Operation{Name: "GetObjectTagging", Action: "oss:GetObjectTagging", handler: (*Server).GetObjectTagging, Anonymous: true, ViaAccessPoint: true}
+	opDeleteObjectTagging           = &Operation{Name: "DeleteObjectTagging", Action: "oss:DeleteObjectTagging", handler: (*Server).DeleteObjectTagging, ViaAccessPoint: true}
+	opPutBucketTags                 = &Operation{Name: "PutBucketTags", Action: "oss:PutBucketTagging", handler: (*Server).PutBucketTags}
+	opGetBucketTags                 = &Operation{Name: "GetBucketTags", Action: "oss:GetBucketTagging", handler: (*Server).GetBucketTags}
+	opDeleteBucketTags              = &Operation{Name: "DeleteBucketTags", Action: "oss:DeleteBucketTagging", handler: (*Server).DeleteBucketTags}
+	opPutBucketPublicAccessBlock    = &Operation{Name: "PutBucketPublicAccessBlock", Action: "oss:PutBucketPublicAccessBlock", handler: (*Server).PutBucketPublicAccessBlock}
+	opGetBucketPublicAccessBlock    = &Operation{Name: "GetBucketPublicAccessBlock", Action: "oss:GetBucketPublicAccessBlock", handler: (*Server).GetBucketPublicAccessBlock}
+	opDeleteBucketPublicAccessBlock = &Operation{Name: "DeleteBucketPublicAccessBlock", Action: "oss:DeleteBucketPublicAccessBlock", handler: (*Server).DeleteBucketPublicAccessBlock}
 )
 
 // routes is the routing table, read top to bottom; the first match wins.
@@ -69,6 +98,18 @@ var routes = []route{
 	{BucketLevel, http.MethodGet, "location", nil, opGetBucketLocation},
 	{BucketLevel, http.MethodGet, "stat", nil, opGetBucketStat},
 	{BucketLevel, http.MethodPost, "delete", nil, opDeleteMultipleObjects},
+	{BucketLevel, http.MethodGet, "uploads", nil, opListMultipartUploads},
+	{BucketLevel, http.MethodPut, "versioning", nil, opPutBucketVersioning},
+	{BucketLevel, http.MethodGet, "versioning", nil, opGetBucketVersioning},
+	{BucketLevel, http.MethodGet, "versions", nil, opListObjectVersions},
+	{BucketLevel, http.MethodPut, "acl", nil, opPutBucketAcl},
+	{BucketLevel, http.MethodGet, "acl", nil, opGetBucketAcl},
+	{BucketLevel, http.MethodPut, "tagging", nil, opPutBucketTags},
+	{BucketLevel, http.MethodGet, "tagging", nil, opGetBucketTags},
+	{BucketLevel, http.MethodDelete, "tagging", nil, opDeleteBucketTags},
+	{BucketLevel, http.MethodPut, "publicAccessBlock", nil, opPutBucketPublicAccessBlock},
+	{BucketLevel, http.MethodGet, "publicAccessBlock", nil, opGetBucketPublicAccessBlock},
+	{BucketLevel, http.MethodDelete, "publicAccessBlock", nil, opDeleteBucketPublicAccessBlock},
 	{BucketLevel, http.MethodGet, "", listTypeV2, opListObjectsV2},
 	{BucketLevel, http.MethodGet, "", nil, opListObjects},
 	{BucketLevel, http.MethodPut, "", nil, opPutBucket},
@@ -77,6 +118,17 @@ var routes = []route{
 	// Object level.
 	{ObjectLevel, http.MethodHead, "objectMeta", nil, opGetObjectMeta},
 	{ObjectLevel, http.MethodPost, "append", nil, opAppendObject},
+	{ObjectLevel, http.MethodPost, "uploads", nil, opInitiateMultipartUpload},
+	{ObjectLevel, http.MethodPut, "uploadId", hasHeader("x-oss-copy-source"), opUploadPartCopy},
+	{ObjectLevel, http.MethodPut, "uploadId", nil, opUploadPart},
+	{ObjectLevel, http.MethodPost, "uploadId", nil, opCompleteMultipartUpload},
+	{ObjectLevel, http.MethodDelete, "uploadId", nil, opAbortMultipartUpload},
+	{ObjectLevel, http.MethodGet, "uploadId", nil, opListParts},
+	{ObjectLevel, http.MethodPut, "acl", nil, opPutObjectAcl},
+	{ObjectLevel, http.MethodGet, "acl", nil, opGetObjectAcl},
+	{ObjectLevel, http.MethodPut, "tagging", nil, opPutObjectTagging},
+	{ObjectLevel, http.MethodGet, "tagging", nil, opGetObjectTagging},
+	{ObjectLevel, http.MethodDelete, "tagging", nil, opDeleteObjectTagging},
 	{ObjectLevel, http.MethodPut, "", hasHeader("x-oss-copy-source"), opCopyObject},
 	{ObjectLevel, http.MethodPut, "", nil, opPutObject},
 	{ObjectLevel, http.MethodGet, "", nil, opGetObject},
@@ -95,8 +147,7 @@ var unimplementedSubresources = []string{
 	"replicationProgress", "requestPayment", "requesterQosInfo", "resourceGroup", "resourcePool",
 	"restore", "rtc", "select", "sequential", "style", "symlink", "transferAcceleration", "udf",
 	"vod", "website", "worm", "wormExtend", "wormId", "x-oss-async-process", "cleanRestoredObject",
-	"regions", "tagging", "acl", "versioning", "versions", "uploads", "uploadId", "policy",
-	"publicAccessBlock", "accessPoint", "accessPointPolicy", "accessPointForObjectProcess",
+	"regions", "policy", "accessPoint", "accessPointPolicy", "accessPointForObjectProcess",
 	"accessPointConfigForObjectProcess", "accessPointPolicyForObjectProcess",
 	"x-oss-write-get-object-response", "metadataTableConfiguration", "callback", "processConfiguration",
 }

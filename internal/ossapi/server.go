@@ -63,6 +63,10 @@ type Options struct {
 
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+
+	// CallbackAllow lists the host[:port] patterns upload callbacks may
+	// reach ("*.domain" for sub-domains); empty allows none.
+	CallbackAllow []string
 }
 
 // Server serves the OSS API.
@@ -76,6 +80,9 @@ type Server struct {
 	access   *slog.Logger
 	metrics  *Metrics
 	now      func() time.Time
+
+	callbackAllow  []string
+	callbackClient *http.Client
 }
 
 // New returns a Server; Store, Authenticator and Authorizer are required.
@@ -90,6 +97,9 @@ func New(opts Options) *Server {
 		access:   opts.AccessLog,
 		metrics:  opts.Metrics,
 		now:      opts.Now,
+
+		callbackAllow:  opts.CallbackAllow,
+		callbackClient: newCallbackClient(),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -153,6 +163,9 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 		return err
 	}
 	req.Op = op
+	if err := checkTrafficLimit(r); err != nil {
+		return err
+	}
 
 	caller, err := s.authn.Authenticate(r, t.Bucket, t.Key)
 	if err != nil {

@@ -116,6 +116,7 @@ func (s *Server) open(ctx context.Context) error {
 		Logger:        s.logger,
 		AccessLog:     s.logger.With("log", "access"),
 		Metrics:       ossapi.NewMetrics(s.metrics),
+		CallbackAllow: s.cfg.CallbackAllow,
 	})
 	return nil
 }

@@ -5,8 +5,8 @@ import (
 	"strconv"
 )
 
-// Bounds of x-oss-traffic-limit in bit/s, as OSS documents them: 100 KiB/s
-// to 100 MiB/s.
+// Bounds of x-oss-traffic-limit in bit/s, as the OSS Go SDK v2 documents
+// them: 30 KiB/s to 100 MiB/s.
 const (
 	minTrafficLimit = 245760
 	maxTrafficLimit = 838860800

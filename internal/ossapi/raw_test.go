@@ -115,8 +115,8 @@ func TestErrorResponseFormat(t *testing.T) {
 		{"anonymous HEAD", "HEAD", env.URL + "/errors/k", 403, "AccessDenied", ""},
 		{"virtual hosted", "GET", "http://no-such-bucket." + testenv.Domain + ":" + env.Port() + "/k", 404, "NoSuchBucket", ""},
 		{"method", "PATCH", env.URL + "/errors/k", 405, "MethodNotAllowed", ""},
-		{"not implemented", "GET", env.URL + "/errors/?acl", 501, "NotImplemented", ""},
-		{"not implemented object", "POST", env.URL + "/errors/k?uploads", 501, "NotImplemented", ""},
+		{"not implemented", "GET", env.URL + "/errors/?cors", 501, "NotImplemented", ""},
+		{"not implemented object", "POST", env.URL + "/errors/k?restore", 501, "NotImplemented", ""},
 		{"not implemented HEAD", "HEAD", env.URL + "/errors/k?symlink", 501, "NotImplemented", ""},
 	}
 	for _, tc := range tests {

@@ -120,4 +120,3 @@ func callerHeaders(r *http.Request, forward []string) map[string]string {
 	}
 	return out
 }
-

@@ -28,6 +28,10 @@ type Function struct {
 	ARN       string
 	AccountID string
 
+	// Name and Qualifier identify the function version for the Runtime.
+	Name      string
+	Qualifier string
+
 	// RoleARN is the function's own role, whose credentials the function
 	// receives; WriteGetObjectResponse needs oss:WriteGetObjectResponse on it.
 	RoleARN string

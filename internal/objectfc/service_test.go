@@ -217,7 +217,9 @@ func TestServeFailures(t *testing.T) {
 			h.runtime.fn = func(context.Context, Event, Credentials) error { return nil }
 		}, nil, 500, "FunctionResponseNotReceived"},
 		{"crashes", func(h *harness) {
-			h.runtime.fn = func(context.Context, Event, Credentials) error { return fmt.Errorf("exit status 2: %w", ErrFunctionFailed) }
+			h.runtime.fn = func(context.Context, Event, Credentials) error {
+				return fmt.Errorf("exit status 2: %w", ErrFunctionFailed)
+			}
 		}, nil, 500, "FunctionExecutionFailed"},
 		{"throttled", func(h *harness) {
 			h.runtime.fn = func(context.Context, Event, Credentials) error { return fmt.Errorf("busy: %w", ErrThrottled) }

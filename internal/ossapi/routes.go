@@ -73,6 +73,10 @@ var (
 	opListObjectVersions  = &Operation{Name: "ListObjectVersions", Action: "oss:ListObjectVersions", handler: (*Server).ListObjectVersions, Anonymous: true, ViaAccessPoint: true}
 
 	// ACLs, tags and Block Public Access.
+	opPutBucketPolicy               = &Operation{Name: "PutBucketPolicy", Action: "oss:PutBucketPolicy", handler: (*Server).PutBucketPolicy}
+	opGetBucketPolicy               = &Operation{Name: "GetBucketPolicy", Action: "oss:GetBucketPolicy", handler: (*Server).GetBucketPolicy}
+	opDeleteBucketPolicy            = &Operation{Name: "DeleteBucketPolicy", Action: "oss:DeleteBucketPolicy", handler: (*Server).DeleteBucketPolicy}
+	opGetBucketPolicyStatus         = &Operation{Name: "GetBucketPolicyStatus", Action: "oss:GetBucketPolicyStatus", handler: (*Server).GetBucketPolicyStatus}
 	opPutBucketAcl                  = &Operation{Name: "PutBucketAcl", Action: "oss:PutBucketAcl", handler: (*Server).PutBucketAcl}
 	opGetBucketAcl                  = &Operation{Name: "GetBucketAcl", Action: "oss:GetBucketAcl", handler: (*Server).GetBucketAcl}
 	opPutObjectAcl                  = &Operation{Name: "PutObjectAcl", Action: "oss:PutObjectAcl", handler: (*Server).PutObjectAcl, ViaAccessPoint: true}
@@ -102,6 +106,10 @@ var routes = []route{
 	{BucketLevel, http.MethodPut, "versioning", nil, opPutBucketVersioning},
 	{BucketLevel, http.MethodGet, "versioning", nil, opGetBucketVersioning},
 	{BucketLevel, http.MethodGet, "versions", nil, opListObjectVersions},
+	{BucketLevel, http.MethodPut, "policy", nil, opPutBucketPolicy},
+	{BucketLevel, http.MethodGet, "policy", nil, opGetBucketPolicy},
+	{BucketLevel, http.MethodDelete, "policy", nil, opDeleteBucketPolicy},
+	{BucketLevel, http.MethodGet, "policyStatus", nil, opGetBucketPolicyStatus},
 	{BucketLevel, http.MethodPut, "acl", nil, opPutBucketAcl},
 	{BucketLevel, http.MethodGet, "acl", nil, opGetBucketAcl},
 	{BucketLevel, http.MethodPut, "tagging", nil, opPutBucketTags},
@@ -142,12 +150,12 @@ var routes = []route{
 var unimplementedSubresources = []string{
 	"accessMonitor", "archiveDirectRead", "asyncFetch", "bucketArchiveDirectRead", "cname", "comp",
 	"cors", "dataRedundancyTransition", "encryption", "httpsConfig", "img", "inventory", "lifecycle",
-	"live", "logging", "metaQuery", "objectInfo", "overwriteConfig", "policyStatus", "qos", "qosInfo",
+	"live", "logging", "metaQuery", "objectInfo", "overwriteConfig", "qos", "qosInfo",
 	"redundancyTransition", "referer", "regionList", "replication", "replicationLocation",
 	"replicationProgress", "requestPayment", "requesterQosInfo", "resourceGroup", "resourcePool",
 	"restore", "rtc", "select", "sequential", "style", "symlink", "transferAcceleration", "udf",
 	"vod", "website", "worm", "wormExtend", "wormId", "x-oss-async-process", "cleanRestoredObject",
-	"regions", "policy", "accessPoint", "accessPointPolicy", "accessPointForObjectProcess",
+	"regions", "accessPoint", "accessPointPolicy", "accessPointForObjectProcess",
 	"accessPointConfigForObjectProcess", "accessPointPolicyForObjectProcess",
 	"x-oss-write-get-object-response", "metadataTableConfiguration", "callback", "processConfiguration",
 }

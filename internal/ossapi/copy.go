@@ -97,7 +97,7 @@ func (s *Server) CopyObject(w http.ResponseWriter, r *http.Request, req *Request
 	}
 	h := w.Header()
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.CRC64, 10))
-	setVersionHeader(h, o.VersionID)
+	s.setVersionID(h, req, o.VersionID)
 	if source.VersionID != "" && source.VersionID != "null" {
 		h.Set("x-oss-copy-source-version-id", source.VersionID)
 	}

@@ -248,7 +248,7 @@ func (s *Server) CompleteMultipartUpload(w http.ResponseWriter, r *http.Request,
 	}
 	h := w.Header()
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.CRC64, 10))
-	setVersionHeader(h, o.VersionID)
+	s.setVersionID(h, req, o.VersionID)
 	if cb != nil {
 		return s.runCallback(w, r, req, cb, o)
 	}

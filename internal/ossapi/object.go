@@ -38,7 +38,7 @@ func (s *Server) PutObject(w http.ResponseWriter, r *http.Request, req *Request)
 	h.Set("ETag", quoteETag(o.ETag))
 	h.Set("Content-MD5", etagToContentMD5(o.ETag))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.CRC64, 10))
-	setVersionHeader(h, o.VersionID)
+	s.setVersionID(h, req, o.VersionID)
 	if cb != nil {
 		return s.runCallback(w, r, req, cb, o)
 	}
@@ -63,6 +63,7 @@ func (s *Server) GetObject(w http.ResponseWriter, r *http.Request, req *Request)
 
 	h := w.Header()
 	setObjectHeaders(h, o)
+	s.setVersionID(h, req, o.VersionID)
 	applyResponseOverrides(h, r, req)
 	status, offset, length := http.StatusOK, int64(0), o.Size
 	if rng != nil {
@@ -97,6 +98,7 @@ func (s *Server) HeadObject(w http.ResponseWriter, r *http.Request, req *Request
 		return err
 	}
 	setObjectHeaders(w.Header(), o)
+	s.setVersionID(w.Header(), req, o.VersionID)
 	w.Header().Set("Content-Length", strconv.FormatInt(o.Size, 10))
 	w.WriteHeader(http.StatusOK)
 	return nil
@@ -114,7 +116,7 @@ func (s *Server) GetObjectMeta(w http.ResponseWriter, r *http.Request, req *Requ
 	h.Set("Last-Modified", httpTime(o.ModTime))
 	h.Set("x-oss-last-access-time", httpTime(o.ModTime))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.CRC64, 10))
-	setVersionHeader(h, o.VersionID)
+	s.setVersionID(h, req, o.VersionID)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -125,7 +127,7 @@ func (s *Server) DeleteObject(w http.ResponseWriter, r *http.Request, req *Reque
 	if err != nil {
 		return err
 	}
-	setVersionHeader(w.Header(), res.VersionID)
+	s.setVersionID(w.Header(), req, res.VersionID)
 	if res.DeleteMarker {
 		w.Header().Set("x-oss-delete-marker", "true")
 	}
@@ -156,7 +158,7 @@ func (s *Server) AppendObject(w http.ResponseWriter, r *http.Request, req *Reque
 	h.Set("ETag", quoteETag(o.ETag))
 	h.Set("x-oss-next-append-position", strconv.FormatInt(o.Size, 10))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(o.CRC64, 10))
-	setVersionHeader(h, o.VersionID)
+	s.setVersionID(h, req, o.VersionID)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }

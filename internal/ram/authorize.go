@@ -12,9 +12,19 @@ import (
 // or "sts:AssumeRole") on resource, an ARN, and a NoPermission *Error that
 // names the action and the reason otherwise. Only identity and session
 // policies apply: RAM and STS resources have no resource policies, and
-// trust policies are checked by AssumeRole itself. An account's root
-// identity is allowed on its own account's resources.
+// trust policies are checked by AssumeRole itself.
+//
+// An account's root identity is allowed on its own account's resources,
+// and sts:AssumeRole on any role, whose trust policy then decides. Every
+// identity may call sts:GetCallerIdentity, which STS lets anyone call.
 func (s *Service) Authorize(ctx context.Context, p *Principal, action, resource string) error {
+	switch {
+	case strings.EqualFold(action, "sts:GetCallerIdentity"):
+		return nil
+	case p.Type == PrincipalAccount && strings.EqualFold(action, "sts:AssumeRole"):
+		return nil
+	}
+
 	identity, err := s.IdentityPolicies(ctx, p)
 	if err != nil {
 		return err

@@ -22,6 +22,12 @@ type Config struct {
 	// DataDir holds metadata, object data and keys; created with mode 0700.
 	DataDir string
 
+	// FunctionsDir holds function code and the per-instance runtime
+	// directories. It lies outside DataDir because functions, which may run
+	// as an unprivileged user, must read their code but nothing in DataDir.
+	// Empty means DataDir with "-functions" appended.
+	FunctionsDir string
+
 	// Addr is the OSS API listener. Port 0 binds a free port.
 	Addr string
 
@@ -137,6 +143,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	}
 
 	str(&c.DataDir, "data", "data directory for metadata, objects and keys")
+	str(&c.FunctionsDir, "functions-dir", "directory for function code and instances, outside --data (default <data>-functions)")
 	str(&c.Addr, "addr", "OSS API listen address; port 0 picks a free port")
 	str(&c.ConsoleAddr, "console-addr", "console, admin API and metrics listen address; empty disables")
 	str(&c.InternalAddr, "internal-addr", "internal (VPC) OSS API listen address; empty disables")
@@ -190,6 +197,14 @@ func parsePrefixes(v string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// FunctionsRoot returns FunctionsDir or its default.
+func (c *Config) FunctionsRoot() string {
+	if c.FunctionsDir != "" {
+		return c.FunctionsDir
+	}
+	return strings.TrimRight(c.DataDir, "/") + "-functions"
 }
 
 // Validate reports every invalid setting at once.

@@ -111,7 +111,7 @@ func TestErrorResponseFormat(t *testing.T) {
 	}{
 		{"no such bucket", "GET", env.URL + "/no-such-bucket/key", 404, "NoSuchBucket", "0015-00000101"},
 		{"no such bucket HEAD", "HEAD", env.URL + "/no-such-bucket/key", 404, "NoSuchBucket", "0015-00000101"},
-		{"anonymous", "GET", env.URL + "/errors/", 403, "AccessDenied", "0003-00001201"},
+		{"anonymous", "GET", env.URL + "/errors/", 403, "AccessDenied", "0003-00000001"},
 		{"anonymous HEAD", "HEAD", env.URL + "/errors/k", 403, "AccessDenied", ""},
 		{"virtual hosted", "GET", "http://no-such-bucket." + testenv.Domain + ":" + env.Port() + "/k", 404, "NoSuchBucket", ""},
 		{"method", "PATCH", env.URL + "/errors/k", 405, "MethodNotAllowed", ""},

@@ -73,6 +73,7 @@ var (
 	opListObjectVersions  = &Operation{Name: "ListObjectVersions", Action: "oss:ListObjectVersions", handler: (*Server).ListObjectVersions, Anonymous: true, ViaAccessPoint: true}
 
 	// ACLs, tags and Block Public Access.
+	opWriteGetObjectResponse        = &Operation{Name: "WriteGetObjectResponse", Action: "oss:WriteGetObjectResponse", handler: (*Server).WriteGetObjectResponse}
 	opPutBucketPolicy               = &Operation{Name: "PutBucketPolicy", Action: "oss:PutBucketPolicy", handler: (*Server).PutBucketPolicy}
 	opGetBucketPolicy               = &Operation{Name: "GetBucketPolicy", Action: "oss:GetBucketPolicy", handler: (*Server).GetBucketPolicy}
 	opDeleteBucketPolicy            = &Operation{Name: "DeleteBucketPolicy", Action: "oss:DeleteBucketPolicy", handler: (*Server).DeleteBucketPolicy}
@@ -96,6 +97,7 @@ var (
 var routes = []route{
 	// Service level: no bucket addressed.
 	{ServiceLevel, http.MethodGet, "", nil, opListBuckets},
+	{ServiceLevel, http.MethodPost, "x-oss-write-get-object-response", nil, opWriteGetObjectResponse},
 
 	// Bucket level.
 	{BucketLevel, http.MethodGet, "bucketInfo", nil, opGetBucketInfo},
@@ -157,7 +159,7 @@ var unimplementedSubresources = []string{
 	"vod", "website", "worm", "wormExtend", "wormId", "x-oss-async-process", "cleanRestoredObject",
 	"regions", "accessPoint", "accessPointPolicy", "accessPointForObjectProcess",
 	"accessPointConfigForObjectProcess", "accessPointPolicyForObjectProcess",
-	"x-oss-write-get-object-response", "metadataTableConfiguration", "callback", "processConfiguration",
+	"metadataTableConfiguration", "callback", "processConfiguration",
 }
 
 // selectors are the query parameters that choose an operation: a plain

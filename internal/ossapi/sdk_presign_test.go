@@ -163,7 +163,7 @@ func TestSecurityTokenWithLongTermKey(t *testing.T) {
 	for _, sc := range allClients(env, testenv.NoRetry, testenv.WithKey(env.AccessKeyID, env.AccessKeySecret, "some-token")) {
 		t.Run(sc.name, func(t *testing.T) {
 			_, err := sc.c.ListBuckets(ctx, &oss.ListBucketsRequest{})
-			serviceError(t, err, 403, "InvalidSecurityToken")
+			serviceError(t, err, 403, "InvalidAccessKeyId")
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ossfc/ossfc/internal/meta"
+	"github.com/ossfc/ossfc/internal/objectfc"
 	"github.com/ossfc/ossfc/internal/osserr"
 	"github.com/ossfc/ossfc/internal/store"
 )
@@ -64,6 +65,10 @@ type Options struct {
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 
+	// ObjectFC serves transformed GetObjects on Object FC Access Point
+	// aliases and WriteGetObjectResponse.
+	ObjectFC *objectfc.Service
+
 	// CallbackAllow lists the host[:port] patterns upload callbacks may
 	// reach ("*.domain" for sub-domains); empty allows none.
 	CallbackAllow []string
@@ -71,6 +76,7 @@ type Options struct {
 
 // Server serves the OSS API.
 type Server struct {
+	objectfc *objectfc.Service
 	store    *store.Store
 	region   string
 	resolver resolver
@@ -99,6 +105,7 @@ func New(opts Options) *Server {
 		now:      opts.Now,
 
 		callbackAllow:  opts.CallbackAllow,
+		objectfc:       opts.ObjectFC,
 		callbackClient: newCallbackClient(),
 	}
 	if s.logger == nil {

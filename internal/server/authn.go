@@ -2,13 +2,11 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"net/http"
 	"time"
 
 	"github.com/ossfc/ossfc/internal/auth"
 	"github.com/ossfc/ossfc/internal/ossapi"
-	"github.com/ossfc/ossfc/internal/osserr"
 )
 
 // keySource finds the secret and identity behind an access key id and
@@ -55,32 +53,4 @@ func (a *authenticator) Authenticate(r *http.Request, bucket, key string) (*ossa
 	}
 	r.Body = sig.VerifyPayload(r.Body)
 	return caller, nil
-}
-
-// rootKey is the key source of a server without RAM: only the first
-// account's root key.
-type rootKey struct{ creds Credentials }
-
-func (k rootKey) lookup(ctx context.Context, id, token string, now time.Time) (*ossapi.Caller, string, error) {
-	if subtle.ConstantTimeCompare([]byte(id), []byte(k.creds.AccessKeyID)) != 1 {
-		return nil, "", osserr.New(osserr.InvalidAccessKeyID, "").With("OSSAccessKeyId", id)
-	}
-	if token != "" {
-		return nil, "", osserr.New(osserr.InvalidSecurityToken, "The access key is not a temporary credential; remove the security token.")
-	}
-	return &ossapi.Caller{AccountID: k.creds.AccountID, AccessKeyID: id}, k.creds.AccessKeySecret, nil
-}
-
-// ownerAuthorizer allows an authenticated caller everything on the buckets of
-// its own account, and nothing else.
-type ownerAuthorizer struct{}
-
-func (ownerAuthorizer) Authorize(ctx context.Context, a *ossapi.Access) error {
-	if a.Caller.Anonymous {
-		return osserr.Newf(osserr.AccessDenied, "Anonymous access to %s is not allowed.", a.Op.Action).WithEC("0003-00001201")
-	}
-	if a.Bucket != nil && a.Bucket.AccountID != a.Caller.AccountID {
-		return osserr.Newf(osserr.AccessDenied, "You are not allowed %s on bucket %s: it belongs to another account.", a.Op.Action, a.Bucket.Name)
-	}
-	return nil
 }

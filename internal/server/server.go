@@ -19,20 +19,27 @@ import (
 
 	"github.com/ossfc/ossfc/internal/blob"
 	"github.com/ossfc/ossfc/internal/config"
+	"github.com/ossfc/ossfc/internal/fc"
 	"github.com/ossfc/ossfc/internal/meta/sqlite"
+	"github.com/ossfc/ossfc/internal/objectfc"
 	"github.com/ossfc/ossfc/internal/ossapi"
+	"github.com/ossfc/ossfc/internal/ram"
 	"github.com/ossfc/ossfc/internal/store"
 )
 
 // Server is a running ossfc server.
 type Server struct {
-	cfg     config.Config
-	logger  *slog.Logger
-	creds   Credentials
-	meta    *sqlite.Store
-	store   *store.Store
-	api     *ossapi.Server
-	metrics *prometheus.Registry
+	cfg      config.Config
+	logger   *slog.Logger
+	creds    Credentials
+	meta     *sqlite.Store
+	store    *store.Store
+	ram      *ram.Service
+	fc       *fc.Service
+	objectfc *objectfc.Service
+	authn    *authenticator
+	api      *ossapi.Server
+	metrics  *prometheus.Registry
 
 	listeners []*listener
 	ready     chan struct{}
@@ -46,24 +53,26 @@ type listener struct {
 	srv  *http.Server
 }
 
-// New opens the data directory and the stores and binds every listener, so
-// that the bound addresses are known when it returns. Serve starts serving.
-// The configuration must have passed Validate.
+// New binds every listener, so that the bound addresses (and the advertise
+// URL built from them) are known, then opens the data directory and the
+// services. Serve starts serving. The configuration must have passed
+// Validate.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, logger: logger, ready: make(chan struct{})}
-	if err := s.open(ctx); err != nil {
-		s.closeStores()
-		return nil, err
-	}
 	if err := s.bind(); err != nil {
 		s.closeListeners()
-		s.closeStores()
 		return nil, err
 	}
+	if err := s.open(ctx); err != nil {
+		s.closeListeners()
+		s.closeServices(ctx)
+		return nil, err
+	}
+	s.attachHandlers()
 	return s, nil
 }
 
-// open prepares the data directory, the stores and the API handler.
+// open prepares the data directory, the stores and the services.
 func (s *Server) open(ctx context.Context) error {
 	// 1. The data directory and its parts, private to this user.
 	for _, dir := range []string{s.cfg.DataDir, filepath.Join(s.cfg.DataDir, "meta"), filepath.Join(s.cfg.DataDir, "objects")} {
@@ -75,18 +84,8 @@ func (s *Server) open(ctx context.Context) error {
 		return fmt.Errorf("restrict data directory: %w", err)
 	}
 
-	// 2. Credentials of the first account.
-	creds, generated, err := loadOrCreateCredentials(s.cfg.DataDir, s.cfg.AccountID, s.cfg.RootAccessKeyID, s.cfg.RootAccessKeySecret)
-	if err != nil {
-		return err
-	}
-	s.creds = creds
-	if generated {
-		s.logger.Info("generated root credentials", "path", filepath.Join(s.cfg.DataDir, credentialsFile),
-			"account_id", creds.AccountID, "access_key_id", creds.AccessKeyID)
-	}
-
-	// 3. Metadata and object data, then the orphan sweep before any write.
+	// 2. Metadata and object data, then the orphan sweep before any write.
+	var err error
 	s.meta, err = sqlite.Open(ctx, filepath.Join(s.cfg.DataDir, "meta", "ossfc.db"))
 	if err != nil {
 		return err
@@ -104,15 +103,54 @@ func (s *Server) open(ctx context.Context) error {
 		s.logger.Info("removed orphan blobs left by an earlier run", "count", removed)
 	}
 
-	// 4. Metrics and the OSS API.
+	// 3. Identities: the first account and its root key.
+	creds, generated, err := loadOrCreateCredentials(s.cfg.DataDir, s.cfg.AccountID, s.cfg.RootAccessKeyID, s.cfg.RootAccessKeySecret)
+	if err != nil {
+		return err
+	}
+	s.creds = creds
+	if generated {
+		s.logger.Info("generated root credentials", "path", filepath.Join(s.cfg.DataDir, credentialsFile),
+			"account_id", creds.AccountID, "access_key_id", creds.AccessKeyID)
+	}
+	s.ram, err = ram.New(ram.Config{Store: s.meta.IAM(), Dir: s.cfg.DataDir, Logger: s.logger})
+	if err != nil {
+		return err
+	}
+	if err := s.ram.Bootstrap(ctx, creds.AccountID, creds.AccessKeyID, creds.AccessKeySecret); err != nil {
+		return fmt.Errorf("bootstrap the first account: %w", err)
+	}
+
+	// 4. Functions, outside the data directory.
 	s.metrics = prometheus.NewRegistry()
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	functionsDir := s.cfg.FunctionsRoot()
+	s.fc, err = fc.New(fc.Config{
+		Region:     s.cfg.Region,
+		CodeRoot:   filepath.Join(functionsDir, "code"),
+		RuntimeDir: filepath.Join(functionsDir, "run"),
+		Metrics:    s.metrics,
+	}, s.meta.Functions(), functionCredentials{s.ram}, s.logger)
+	if err != nil {
+		return fmt.Errorf("start the function service: %w", err)
+	}
+
+	// 5. The transformed GetObject and the OSS API.
+	s.objectfc = objectfc.New(objectfc.Options{
+		Runtime:      functionRuntime{s.fc},
+		Identity:     objectFCIdentity{s.ram},
+		AdvertiseURL: s.AdvertiseURL(),
+		Metrics:      objectfc.NewMetrics(s.metrics),
+		Logger:       s.logger,
+	})
+	s.authn = newAuthenticator(s.cfg.Region, ramKeys{s.ram})
 	s.api = ossapi.New(ossapi.Options{
 		Store:         s.store,
 		Region:        s.cfg.Region,
 		Domains:       s.cfg.Domains,
-		Authenticator: newAuthenticator(s.cfg.Region, rootKey{s.creds}),
-		Authorizer:    ownerAuthorizer{},
+		Authenticator: s.authn,
+		Authorizer:    &authorizer{ram: s.ram, store: s.store, region: s.cfg.Region, now: time.Now},
+		ObjectFC:      s.objectfc,
 		Logger:        s.logger,
 		AccessLog:     s.logger.With("log", "access"),
 		Metrics:       ossapi.NewMetrics(s.metrics),
@@ -123,7 +161,7 @@ func (s *Server) open(ctx context.Context) error {
 
 // bind opens the configured listeners. A port of 0 binds a free port.
 func (s *Server) bind() error {
-	add := func(name, addr string, h http.Handler) error {
+	add := func(name, addr string) error {
 		if addr == "" {
 			return nil
 		}
@@ -132,7 +170,6 @@ func (s *Server) bind() error {
 			return fmt.Errorf("listen on %s address %s: %w", name, addr, err)
 		}
 		srv := &http.Server{
-			Handler:           h,
 			ReadHeaderTimeout: 30 * time.Second,
 			IdleTimeout:       120 * time.Second,
 			MaxHeaderBytes:    64 << 10,
@@ -141,13 +178,27 @@ func (s *Server) bind() error {
 		s.listeners = append(s.listeners, &listener{name: name, ln: ln, srv: srv})
 		return nil
 	}
-	if err := add("api", s.cfg.Addr, s.api.Handler(false)); err != nil {
+	if err := add("api", s.cfg.Addr); err != nil {
 		return err
 	}
-	if err := add("internal", s.cfg.InternalAddr, s.api.Handler(true)); err != nil {
+	if err := add("internal", s.cfg.InternalAddr); err != nil {
 		return err
 	}
-	return add("console", s.cfg.ConsoleAddr, s.consoleHandler())
+	return add("console", s.cfg.ConsoleAddr)
+}
+
+// attachHandlers gives every listener its handler.
+func (s *Server) attachHandlers() {
+	for _, l := range s.listeners {
+		switch l.name {
+		case "api":
+			l.srv.Handler = s.api.Handler(false)
+		case "internal":
+			l.srv.Handler = s.api.Handler(true)
+		case "console":
+			l.srv.Handler = s.consoleHandler()
+		}
+	}
 }
 
 // consoleHandler serves health, readiness and metrics.
@@ -170,6 +221,7 @@ func (s *Server) consoleHandler() http.Handler {
 		io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
+	mux.Handle("/admin/", s.adminHandler())
 	return mux
 }
 
@@ -234,7 +286,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 				l.srv.Close()
 			}
 		}
-		errs = append(errs, s.closeStores())
+		errs = append(errs, s.closeServices(ctx))
 		err = errors.Join(errs...)
 	})
 	return err
@@ -246,9 +298,14 @@ func (s *Server) closeListeners() {
 	}
 }
 
-func (s *Server) closeStores() error {
-	if s.meta != nil {
-		return s.meta.Close()
+// closeServices stops the function instances and closes the stores.
+func (s *Server) closeServices(ctx context.Context) error {
+	var errs []error
+	if s.fc != nil {
+		errs = append(errs, s.fc.Close(ctx))
 	}
-	return nil
+	if s.meta != nil {
+		errs = append(errs, s.meta.Close())
+	}
+	return errors.Join(errs...)
 }

@@ -61,6 +61,7 @@ func Start(t testing.TB, options ...func(*config.Config)) *Env {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
+	cfg.FunctionsDir = FunctionsDir(t)
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ConsoleAddr = "127.0.0.1:0"
 	cfg.Domains = []string{Domain}
@@ -75,6 +76,23 @@ func Start(t testing.TB, options ...func(*config.Config)) *Env {
 		t.Fatalf("test server configuration: %v", err)
 	}
 	return StartWith(t, cfg)
+}
+
+// FunctionsDir returns a new directory for function code that the
+// unprivileged function user can reach when tests run as root (t.TempDir
+// creates mode 0700 directories, which that user cannot search). It is
+// removed when the test ends.
+func FunctionsDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ossfc-functions-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
 
 // StartWith starts a server with exactly cfg.

@@ -84,6 +84,10 @@ type Config struct {
 
 	// ShutdownTimeout bounds the graceful shutdown on SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration
+
+	// envErrors are OSSFC_* values that could not be parsed; Validate
+	// reports them.
+	envErrors []error
 }
 
 // Default returns the embedded defaults: ./data, 127.0.0.1:9000 for the OSS
@@ -127,17 +131,21 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	}
 	integer := func(p *int, name, usage string) {
 		if v, ok := os.LookupEnv(envName(name)); ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				*p = n
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				c.envErrors = append(c.envErrors, fmt.Errorf("%s %q is not an integer", envName(name), v))
 			}
+			*p = n
 		}
 		fs.IntVar(p, name, *p, usage+" (env "+envName(name)+")")
 	}
 	duration := func(p *time.Duration, name, usage string) {
 		if v, ok := os.LookupEnv(envName(name)); ok {
-			if d, err := time.ParseDuration(v); err == nil {
-				*p = d
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				c.envErrors = append(c.envErrors, fmt.Errorf("%s %q is not a duration such as 30s", envName(name), v))
 			}
+			*p = d
 		}
 		fs.DurationVar(p, name, *p, usage+" (env "+envName(name)+")")
 	}
@@ -157,7 +165,10 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		return err
 	})
 	if v, ok := os.LookupEnv("OSSFC_VPC_CIDR"); ok {
-		c.VPCCIDRs, _ = parsePrefixes(v)
+		var err error
+		if c.VPCCIDRs, err = parsePrefixes(v); err != nil {
+			c.envErrors = append(c.envErrors, fmt.Errorf("OSSFC_VPC_CIDR: %w", err))
+		}
 	}
 	duration(&c.ProvisioningDelay, "provisioning-delay", "time a new access point stays in the creating status")
 	integer(&c.AccessPointsPerAccount, "access-points-per-account", "maximum access points per account")
@@ -209,7 +220,7 @@ func (c *Config) FunctionsRoot() string {
 
 // Validate reports every invalid setting at once.
 func (c *Config) Validate() error {
-	var errs []error
+	errs := append([]error(nil), c.envErrors...)
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
 	if c.DataDir == "" {

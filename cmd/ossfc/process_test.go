@@ -184,5 +184,3 @@ func portOf(t *testing.T, u string) string {
 }
 
 var bg = context.Background()
-
-

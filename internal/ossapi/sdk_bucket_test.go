@@ -78,13 +78,22 @@ func TestBucketLifecycle(t *testing.T) {
 			}
 
 			for _, op := range []func() error{
-				func() error { _, err := c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr(name)}); return err },
+				func() error {
+					_, err := c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr(name)})
+					return err
+				},
 				func() error {
 					_, err := c.GetBucketLocation(ctx, &oss.GetBucketLocationRequest{Bucket: oss.Ptr(name)})
 					return err
 				},
-				func() error { _, err := c.GetBucketStat(ctx, &oss.GetBucketStatRequest{Bucket: oss.Ptr(name)}); return err },
-				func() error { _, err := c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr(name)}); return err },
+				func() error {
+					_, err := c.GetBucketStat(ctx, &oss.GetBucketStatRequest{Bucket: oss.Ptr(name)})
+					return err
+				},
+				func() error {
+					_, err := c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr(name)})
+					return err
+				},
 				func() error {
 					_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr(name), Key: oss.Ptr("k")})
 					return err

@@ -173,9 +173,11 @@ func TestListObjectsDelimiterAndPaging(t *testing.T) {
 				want := expectListing(listingKeys, tc.prefix, tc.delimiter, "")
 				// Paging logic does not depend on the addressing style or
 				// signature, so only one client runs every page size.
-				sizes := []int32{2, 1000}
+				sizes := []int32{1000}
 				if sc.name == "path-v4" {
-					sizes = []int32{1, 2, 3, 1000}
+					sizes = []int32{1, 3, 1000}
+				} else if tc.delimiter == "/" {
+					sizes = []int32{2}
 				}
 				for _, maxKeys := range sizes {
 					got := listV1(t, c, bucket, tc.prefix, tc.delimiter, maxKeys)
@@ -191,7 +193,11 @@ func TestListObjectsDelimiterAndPaging(t *testing.T) {
 				}
 			}
 
-			for _, after := range []string{"a", "a/", "a/b/c", "b/é/", "b/", "c", "zzz", ""} {
+			afters := []string{"a/", "b/é/"}
+			if sc.name == "path-v4" {
+				afters = []string{"a", "a/", "a/b/c", "b/é/", "b/", "c", "zzz", ""}
+			}
+			for _, after := range afters {
 				want := expectListing(listingKeys, "", "/", after)
 				got := listV2(t, c, bucket, "", "/", after, 2)
 				if !sameListing(got, want) {

@@ -302,7 +302,7 @@ func TestGetObjectToFileAndDownloader(t *testing.T) {
 			c := sc.c
 			bucket := "dl-" + sc.name
 			createBucket(t, c, bucket)
-			body := pattern(3<<20 + 12345)
+			body := pattern(1<<20 + 12345)
 			key := "dir/big file+1.bin"
 			putObject(t, c, bucket, key, body)
 			dir := t.TempDir()
@@ -314,7 +314,7 @@ func TestGetObjectToFileAndDownloader(t *testing.T) {
 			checkFile(t, path, body)
 
 			d := c.NewDownloader(func(o *oss.DownloaderOptions) {
-				o.PartSize = 512 << 10
+				o.PartSize = 200 << 10
 				o.ParallelNum = 4
 			})
 			path = filepath.Join(dir, "downloader")
@@ -326,10 +326,10 @@ func TestGetObjectToFileAndDownloader(t *testing.T) {
 			// A ranged download through the Downloader.
 			path = filepath.Join(dir, "ranged")
 			if _, err := d.DownloadFile(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr(bucket), Key: oss.Ptr(key),
-				Range: oss.Ptr("bytes=1000-1500999")}, path); err != nil {
+				Range: oss.Ptr("bytes=1000-500999")}, path); err != nil {
 				t.Fatalf("Downloader with range: %v", err)
 			}
-			checkFile(t, path, body[1000:1501000])
+			checkFile(t, path, body[1000:501000])
 		})
 	}
 }

@@ -43,7 +43,8 @@ func TestPresignedGetAndPut(t *testing.T) {
 			c := sc.c
 			bucket := "presign-" + sc.name
 			createBucket(t, c, bucket)
-			for name, key := range oddKeys {
+			for _, name := range []string{"plus", "space", "percent", "unicode", "double-slash", "query-chars", "max-length"} {
+				key := oddKeys[name]
 				body := []byte("presigned " + name)
 				put, err := c.Presign(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr(bucket), Key: oss.Ptr(key),
 					ContentType: oss.Ptr("text/plain"), Metadata: map[string]string{"via": "presign"}})

@@ -4,6 +4,8 @@
 // Usage:
 //
 //	ossfc server [flags]     start the server (flags also read OSSFC_* variables)
+//	ossfc fn <command>       manage functions through the admin API
+//	ossfc admin <command>    manage accounts, RAM users, keys, roles and policies
 //	ossfc help               show this help
 package main
 
@@ -14,11 +16,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"github.com/ossfc/ossfc/internal/adminclient"
 	"github.com/ossfc/ossfc/internal/config"
+	"github.com/ossfc/ossfc/internal/fc/fcclient"
+	"github.com/ossfc/ossfc/internal/fc/fccli"
+	"github.com/ossfc/ossfc/internal/ram/ramcli"
+	"github.com/ossfc/ossfc/internal/ram/ramclient"
 	"github.com/ossfc/ossfc/internal/server"
 )
 
@@ -26,7 +34,15 @@ const usage = `ossfc: an OSS-compatible object store with Object FC Access Point
 
 Usage:
   ossfc server [flags]   start the server; "ossfc server -h" lists the flags
+  ossfc fn <command>     deploy, invoke and manage functions ("ossfc fn -h")
+  ossfc admin <command>  manage RAM users, keys, roles, policies ("ossfc admin -h")
   ossfc help             show this help
+
+The fn and admin commands reach the server's console listener at
+OSSFC_CONSOLE_URL (default http://127.0.0.1:9001) and sign with
+OSSFC_ACCESS_KEY_ID and OSSFC_ACCESS_KEY_SECRET, or with the root key in
+$OSSFC_DATA/credentials (default ./data/credentials). OSSFC_REGION sets
+the region (default cn-hangzhou).
 `
 
 func main() {
@@ -41,6 +57,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "server":
 		return serverCommand(args[1:], stdout, stderr)
+	case "fn":
+		return fnCommand(args[1:], stdout, stderr)
+	case "admin":
+		return adminCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -86,4 +106,37 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// fnCommand runs an `ossfc fn` subcommand against the admin API.
+func fnCommand(args []string, stdout, stderr io.Writer) int {
+	cfg, err := adminclient.FromEnv()
+	if err != nil && !wantsHelp(args) {
+		fmt.Fprintf(stderr, "ossfc fn: %v\n", err)
+		return 2
+	}
+	client := fcclient.New(cfg.URL+"/admin/fc", &http.Client{}, cfg.Sign)
+	return fccli.Main(context.Background(), args, client, stdout, stderr)
+}
+
+// adminCommand runs an `ossfc admin` subcommand against the admin API.
+func adminCommand(args []string, stdout, stderr io.Writer) int {
+	cfg, err := adminclient.FromEnv()
+	if err != nil && !wantsHelp(args) {
+		fmt.Fprintf(stderr, "ossfc admin: %v\n", err)
+		return 2
+	}
+	client := ramclient.New(cfg.URL+"/admin/ram", &http.Client{}, cfg.Sign)
+	return ramcli.Main(context.Background(), args, client, stdout, stderr)
+}
+
+// wantsHelp reports whether args ask only for usage text, which needs no
+// credentials.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" || a == "help" {
+			return true
+		}
+	}
+	return len(args) == 0
 }

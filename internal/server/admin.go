@@ -11,6 +11,7 @@ import (
 	"github.com/ossfc/ossfc/internal/ossapi"
 	"github.com/ossfc/ossfc/internal/osserr"
 	"github.com/ossfc/ossfc/internal/ram"
+	"github.com/ossfc/ossfc/internal/ram/ramapi"
 )
 
 // adminHandler serves the admin API under /admin/ on the console listener:
@@ -21,6 +22,13 @@ func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	fcHandler := fcapi.NewWithLogger(s.fc, adminFCAuthorizer{s.ram}, s.logger)
 	mux.Handle("/admin/fc/", http.StripPrefix("/admin/fc", fcHandler))
+	ramAuthz := ramapi.NewAuthorizer(s.ram, func(r *http.Request) (*ram.Principal, error) {
+		if p := adminPrincipal(r.Context()); p != nil {
+			return p, nil
+		}
+		return nil, errors.New("the request is not authenticated")
+	})
+	mux.Handle("/admin/ram/", http.StripPrefix("/admin/ram", ramapi.NewWithLogger(s.ram, ramAuthz, s.logger)))
 	return s.authenticateAdmin(mux)
 }
 

@@ -56,19 +56,6 @@ func ramError(err error) error {
 	return osserr.Internal(err)
 }
 
-// functionCredentials lets the embedded Function Compute mint credentials of
-// a function's role, assumed as fc.aliyuncs.com.
-type functionCredentials struct{ ram *ram.Service }
-
-func (f functionCredentials) AssumeRoleForFunction(ctx context.Context, accountID, roleARN, sessionName string, ttl time.Duration) (fc.Credentials, error) {
-	res, err := f.ram.AssumeRoleForService(ctx, accountID, roleARN, "fc.aliyuncs.com", sessionName, ttl, "")
-	if err != nil {
-		return fc.Credentials{}, err
-	}
-	c := res.Credentials
-	return fc.Credentials{AccessKeyID: c.AccessKeyID, AccessKeySecret: c.AccessKeySecret, SecurityToken: c.SecurityToken, Expiration: c.Expiration}, nil
-}
-
 // objectFCIdentity implements objectfc.Identity with RAM.
 type objectFCIdentity struct{ ram *ram.Service }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/ossfc/ossfc/internal/objectfc"
 	"github.com/ossfc/ossfc/internal/ossapi"
 	"github.com/ossfc/ossfc/internal/ram"
+	"github.com/ossfc/ossfc/internal/ram/ramfc"
 	"github.com/ossfc/ossfc/internal/store"
 )
 
@@ -130,7 +131,7 @@ func (s *Server) open(ctx context.Context) error {
 		CodeRoot:   filepath.Join(functionsDir, "code"),
 		RuntimeDir: filepath.Join(functionsDir, "run"),
 		Metrics:    s.metrics,
-	}, s.meta.Functions(), functionCredentials{s.ram}, s.logger)
+	}, s.meta.Functions(), ramfc.Issuer{Service: s.ram}, s.logger)
 	if err != nil {
 		return fmt.Errorf("start the function service: %w", err)
 	}
@@ -310,3 +311,14 @@ func (s *Server) closeServices(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// RAM returns the identity service, for tests and embedders that create
+// users and roles without going through the admin API.
+func (s *Server) RAM() *ram.Service { return s.ram }
+
+// Functions returns the embedded Function Compute.
+func (s *Server) Functions() *fc.Service { return s.fc }
+
+// PendingTransforms returns the number of transformed GetObjects waiting
+// for their function, for leak checks.
+func (s *Server) PendingTransforms() int { return s.objectfc.Pending() }

@@ -16,6 +16,8 @@ import (
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+
+	"github.com/ossfc/ossfc/internal/testenv"
 )
 
 // The test binary doubles as the ossfc binary: with OSSFC_TEST_RUN_MAIN=1 it
@@ -94,7 +96,8 @@ var (
 // prints where it listens.
 func startServer(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
-	args = append([]string{"server", "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0"}, args...)
+	args = append([]string{"server", "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0",
+		"--functions-dir", testenv.FunctionsDir(t)}, args...)
 	p := startProcess(t, env, args...)
 	p.waitOutput(func() bool { return apiLine.MatchString(p.stdout.String()) }, "the OSS API address on stdout")
 	p.apiURL = apiLine.FindStringSubmatch(p.stdout.String())[1]

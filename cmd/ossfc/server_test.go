@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+
+	"github.com/ossfc/ossfc/internal/testenv"
 )
 
 func TestServerGeneratesCredentials(t *testing.T) {
@@ -241,7 +243,8 @@ func TestServerInvalidConfiguration(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"server", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--console-addr", ""}, tc.args...)
+			args := append([]string{"server", "--data", t.TempDir(), "--functions-dir", testenv.FunctionsDir(t),
+				"--addr", "127.0.0.1:0", "--console-addr", ""}, tc.args...)
 			p := startProcess(t, tc.env, args...)
 			<-p.done
 			if code := p.cmd.ProcessState.ExitCode(); code == 0 {

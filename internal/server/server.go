@@ -19,6 +19,7 @@ import (
 
 	"github.com/ossfc/ossfc/internal/blob"
 	"github.com/ossfc/ossfc/internal/config"
+	"github.com/ossfc/ossfc/internal/console"
 	"github.com/ossfc/ossfc/internal/fc"
 	"github.com/ossfc/ossfc/internal/meta/sqlite"
 	"github.com/ossfc/ossfc/internal/objectfc"
@@ -202,7 +203,9 @@ func (s *Server) attachHandlers() {
 	}
 }
 
-// consoleHandler serves health, readiness and metrics.
+// consoleHandler serves health, readiness, metrics, the admin API and the
+// web console. It runs after every listener is bound, so the console knows
+// the addresses it calls.
 func (s *Server) consoleHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -223,6 +226,11 @@ func (s *Server) consoleHandler() http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	mux.Handle("/admin/", s.adminHandler())
+	mux.Handle("/", console.New(console.Options{
+		Endpoint: "http://" + s.Addr("api"),
+		Region:   s.cfg.Region,
+		Logger:   s.logger.With("component", "console"),
+	}))
 	return mux
 }
 

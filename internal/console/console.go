@@ -1,0 +1,130 @@
+package console
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+//go:embed assets/static assets/templates
+var assets embed.FS
+
+// Options configure a console.
+type Options struct {
+	// Endpoint is the OSS API base URL the console calls on the user's
+	// behalf, such as http://127.0.0.1:9000. Required.
+	Endpoint string
+
+	// Region is the region id the server serves; it signs V4 requests and
+	// appears in ARNs. Required.
+	Region string
+
+	// HTTPClient sends the OSS API requests; nil means a client with the
+	// transport defaults.
+	HTTPClient *http.Client
+
+	// SessionIdleTimeout ends a session that made no request for this long
+	// (default 30 minutes); SessionMaxAge ends any session this long after
+	// sign-in (default 12 hours).
+	SessionIdleTimeout time.Duration
+	SessionMaxAge      time.Duration
+
+	// MaxUploadSize caps one upload through the console (default 5 GiB, the
+	// PutObject limit).
+	MaxUploadSize int64
+
+	// Logger receives warnings and errors; nil discards them.
+	Logger *slog.Logger
+
+	// Now is the clock for session expiry; nil means time.Now.
+	Now func() time.Time
+}
+
+// Console serves the web console.
+type Console struct {
+	opts     Options
+	logger   *slog.Logger
+	sessions *sessionStore
+	pages    *pageSet
+	mux      *http.ServeMux
+}
+
+// New returns the console handler, to be mounted at "/" of the console
+// listener. It panics if the embedded templates do not parse, which a test
+// catches before release.
+func New(opts Options) http.Handler {
+	if opts.SessionIdleTimeout <= 0 {
+		opts.SessionIdleTimeout = 30 * time.Minute
+	}
+	if opts.SessionMaxAge <= 0 {
+		opts.SessionMaxAge = 12 * time.Hour
+	}
+	if opts.MaxUploadSize <= 0 {
+		opts.MaxUploadSize = 5 << 30
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+
+	c := &Console{
+		opts:     opts,
+		logger:   logger,
+		sessions: newSessionStore(opts.SessionIdleTimeout, opts.SessionMaxAge, opts.Now),
+		pages:    mustParsePages(),
+		mux:      http.NewServeMux(),
+	}
+	c.routes()
+	return securityHeaders(c.mux)
+}
+
+// routes registers every page and action. Pages are GET; actions are POST
+// and pass the CSRF check in (*Console).signedIn.
+func (c *Console) routes() {
+	static, err := fs.Sub(assets, "assets/static")
+	if err != nil {
+		panic(err)
+	}
+	c.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
+
+	c.mux.HandleFunc("GET /signin", c.SignInPage)
+	c.mux.HandleFunc("POST /signin", c.SignIn)
+	c.mux.Handle("POST /signout", c.signedIn(c.SignOut))
+	c.mux.Handle("GET /{$}", c.signedIn(func(w http.ResponseWriter, r *http.Request, s *session) error {
+		http.Redirect(w, r, "/buckets", http.StatusSeeOther)
+		return nil
+	}))
+
+	// Buckets and objects.
+	c.mux.Handle("GET /buckets", c.signedIn(c.ListBuckets))
+	c.mux.Handle("POST /buckets", c.signedIn(c.PutBucket))
+	c.mux.Handle("POST /buckets/{bucket}/delete", c.signedIn(c.DeleteBucket))
+	c.mux.Handle("GET /buckets/{bucket}", c.signedIn(c.ListObjects))
+	c.mux.Handle("POST /buckets/{bucket}/upload", c.signedIn(c.PutObject))
+	c.mux.Handle("GET /buckets/{bucket}/object", c.signedIn(c.HeadObject))
+	c.mux.Handle("GET /buckets/{bucket}/preview", c.signedIn(c.PreviewObject))
+	c.mux.Handle("GET /buckets/{bucket}/download", c.signedIn(c.DownloadObject))
+	c.mux.Handle("POST /buckets/{bucket}/object/delete", c.signedIn(c.DeleteObject))
+
+	c.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		c.renderStatus(w, r, nil, http.StatusNotFound, "notfound", page{Title: "Not found"})
+	})
+}
+
+// staticHandler serves the embedded assets. They change only with the
+// binary, so browsers may cache them for an hour.
+func staticHandler(files fs.FS) http.Handler {
+	fileServer := http.FileServerFS(files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fileServer.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,21 @@
+// Package console is the web console: server-rendered pages and a few
+// vanilla-JS ES modules, embedded in the binary, served on the console
+// listener.
+//
+// Every action is an API call made with the signed-in principal's own access
+// key: the console keeps the key pair in a server-side session and calls the
+// OSS API with the official OSS Go SDK, and the admin API with the function
+// and RAM clients, signed with the same key. It never reads the stores
+// directly, so it can do no more than the principal could with an SDK.
+//
+// Browser-facing protections: sessions in an HttpOnly, SameSite=Strict cookie
+// with idle and absolute expiry; a per-session CSRF token on every
+// state-changing request; a strict Content-Security-Policy without inline
+// script on every page; object previews and downloads served with a
+// sandboxing policy, nosniff and a safe Content-Type, so an uploaded HTML or
+// SVG file never runs script in the console's origin.
+//
+// console imports the standard library, the OSS Go SDK and the admin API
+// clients, never the stores (meta, blob, store) or the server. Only
+// internal/server and tests import it.
+package console

@@ -27,6 +27,8 @@ type Store interface {
 	IAM() IAMStore
 	Functions() FunctionStore
 	Uploads() UploadStore
+	AccessPoints() AccessPointStore
+	ObjectFCAccessPoints() ObjectFCAccessPointStore
 
 	// WalkBlobs calls fn with the id of every blob that any record references.
 	// The orphan sweep at start-up uses it to find blobs that no record names.

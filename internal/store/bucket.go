@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/ossfc/ossfc/internal/meta"
 	"github.com/ossfc/ossfc/internal/osserr"
@@ -44,9 +45,14 @@ func (s *Store) Bucket(ctx context.Context, name string) (*meta.Bucket, error) {
 }
 
 // DeleteBucket removes an empty bucket; BucketNotEmpty while it holds
-// objects, versions or uploads.
+// objects, versions or uploads, or while access points use it, in which case
+// the message names them.
 func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 	err := s.meta.Buckets().Delete(ctx, name)
+	if d := meta.Dependents(err); d != nil {
+		return osserr.Newf(osserr.BucketNotEmpty, "The bucket %s still has %s: %s. Delete them first.",
+			name, d.Kind, strings.Join(d.Names, ", ")).With("BucketName", name)
+	}
 	if errors.Is(err, meta.ErrNotEmpty) {
 		return osserr.New(osserr.BucketNotEmpty, "").With("BucketName", name)
 	}

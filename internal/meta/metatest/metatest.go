@@ -44,6 +44,7 @@ func Run(t *testing.T, open Open) {
 	}
 	tests = append(tests, iamTests...)
 	tests = append(tests, uploadTests...)
+	tests = append(tests, accessPointTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)

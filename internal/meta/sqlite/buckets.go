@@ -126,6 +126,12 @@ var bucketDependents = []string{
 	`SELECT COUNT(*) FROM (SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1)`,
 }
 
+// bucketNamedDependents are queries that list, by name, the records that keep
+// a bucket from being deleted; a non-empty list gives a *meta.DependentsError.
+var bucketNamedDependents = []struct{ kind, query string }{
+	{"access points", `SELECT name FROM access_points WHERE bucket = ? ORDER BY name`},
+}
+
 func (bs *bucketStore) Delete(ctx context.Context, name string) error {
 	return bs.s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -141,6 +147,15 @@ func (bs *bucketStore) Delete(ctx context.Context, name string) error {
 			}
 			if n > 0 {
 				return fmt.Errorf("bucket %s: %w", name, meta.ErrNotEmpty)
+			}
+		}
+		for _, d := range bucketNamedDependents {
+			names, err := queryNames(ctx, tx, d.query, name)
+			if err != nil {
+				return err
+			}
+			if len(names) > 0 {
+				return &meta.DependentsError{Kind: d.kind, Names: names}
 			}
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE name = ?`, name)

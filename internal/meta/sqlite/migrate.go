@@ -24,6 +24,7 @@ func migrations() []migration {
 	all = append(all, iamMigrations...)
 	all = append(all, functionMigrations...)
 	all = append(all, uploadMigrations...)
+	all = append(all, accessPointMigrations...)
 	return all
 }
 

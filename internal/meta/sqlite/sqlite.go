@@ -32,6 +32,9 @@ type Store struct {
 	iam       *iamStore
 	functions *functionStore
 	uploads   *uploadStore
+
+	accessPoints         *accessPointStore
+	objectFCAccessPoints *objectFCAccessPointStore
 }
 
 var _ meta.Store = (*Store)(nil)
@@ -69,6 +72,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s.iam = &iamStore{s}
 	s.functions = &functionStore{s}
 	s.uploads = &uploadStore{s}
+	s.accessPoints = &accessPointStore{s}
+	s.objectFCAccessPoints = &objectFCAccessPointStore{s}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -90,6 +95,12 @@ func (s *Store) Functions() meta.FunctionStore { return s.functions }
 
 // Uploads implements meta.Store.
 func (s *Store) Uploads() meta.UploadStore { return s.uploads }
+
+// AccessPoints implements meta.Store.
+func (s *Store) AccessPoints() meta.AccessPointStore { return s.accessPoints }
+
+// ObjectFCAccessPoints implements meta.Store.
+func (s *Store) ObjectFCAccessPoints() meta.ObjectFCAccessPointStore { return s.objectFCAccessPoints }
 
 // Close implements meta.Store.
 func (s *Store) Close() error {

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/ossfc/ossfc/internal/arn"
 	"github.com/ossfc/ossfc/internal/meta"
 	"github.com/ossfc/ossfc/internal/osserr"
 )
@@ -92,4 +93,23 @@ func (s *Service) CheckNetwork(ap *meta.AccessPoint, internal bool, remoteAddr s
 	}
 	return osserr.Newf(osserr.AccessDenied,
 		"The access point %s accepts requests only from its VPC; send the request to the internal endpoint or from an address in a VPC range.", ap.Name)
+}
+
+// PolicyResource returns the ARN that an access point policy is evaluated
+// against for a request through ap: the access point itself for
+// bucket-level operations (key ""), else accesspoint/<name>/object/<key>.
+func PolicyResource(ap *meta.AccessPoint, key string) string {
+	if key == "" {
+		return arn.AccessPoint(ap.Region, ap.AccountID, ap.Name)
+	}
+	return arn.AccessPointObject(ap.Region, ap.AccountID, ap.Name, key)
+}
+
+// ObjectFCPolicyResource returns the ARN that an Object FC Access Point
+// policy is evaluated against for a request through ap.
+func ObjectFCPolicyResource(ap *meta.ObjectFCAccessPoint, key string) string {
+	if key == "" {
+		return arn.AccessPointForObjectProcess(ap.Region, ap.AccountID, ap.Name)
+	}
+	return arn.AccessPointForObjectProcessObject(ap.Region, ap.AccountID, ap.Name, key)
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ossfc/ossfc/internal/accesspoint"
 	"github.com/ossfc/ossfc/internal/osserr"
 	"github.com/ossfc/ossfc/internal/store"
 )
@@ -104,15 +105,31 @@ func (s *Server) CopyObject(w http.ResponseWriter, r *http.Request, req *Request
 	return writeXML(w, http.StatusOK, CopyObjectResult{ETag: quoteETag(o.ETag), LastModified: isoTime(o.ModTime)})
 }
 
-// resolveSourceBucket returns the bucket a copy source names and checks that
-// the caller may read from it.
+// resolveSourceBucket returns the bucket a copy source names, by name or by
+// access point alias, and checks that the caller may read from it. An
+// Object FC Access Point alias cannot be a source, because reading through
+// it means running its function.
 func (s *Server) resolveSourceBucket(r *http.Request, req *Request, src copySource) (string, error) {
-	b, err := s.store.Bucket(r.Context(), src.bucket)
+	source := &Request{ID: req.ID, Internal: req.Internal, Caller: req.Caller, Op: opGetObject,
+		Target: Target{Bucket: src.bucket, Key: src.key, HasKey: true}}
+	name := src.bucket
+	if accesspoint.IsAlias(name) {
+		if err := s.throughAccessPoint(r, source); err != nil {
+			return "", err
+		}
+		if source.ObjectFCAccessPoint != nil {
+			return "", osserr.Newf(osserr.AccessDenied,
+				"The copy source %s is an Object FC Access Point alias; copy from its supporting access point or bucket instead.", src.bucket)
+		}
+		name = source.AccessPoint.Bucket
+	}
+	b, err := s.store.Bucket(r.Context(), name)
 	if err != nil {
 		return "", err
 	}
-	err = s.authz.Authorize(r.Context(), &Access{Caller: req.Caller, Op: opGetObject, Request: r, Bucket: b, Key: src.key})
-	if err != nil {
+	source.Bucket = b
+
+	if err := s.authz.Authorize(r.Context(), source.access(r, opGetObject, src.key)); err != nil {
 		return "", osserr.From(err)
 	}
 	return b.Name, nil

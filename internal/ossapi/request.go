@@ -33,6 +33,15 @@ type Request struct {
 	// object-level operations.
 	Bucket *meta.Bucket
 
+	// AccessPoint is the access point the request came through: the one an
+	// alias names, or the supporting access point of an Object FC Access
+	// Point. nil when the request addressed a bucket by name.
+	AccessPoint *meta.AccessPoint
+
+	// ObjectFCAccessPoint is the Object FC Access Point an -opapalias alias
+	// names; nil otherwise.
+	ObjectFCAccessPoint *meta.ObjectFCAccessPoint
+
 	// ErrorCode is the OSS error code sent, for the access log.
 	ErrorCode string
 }

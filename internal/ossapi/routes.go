@@ -37,6 +37,10 @@ func hasHeader(name string) func(*http.Request) bool {
 	return func(r *http.Request) bool { return r.Header.Get(name) != "" }
 }
 
+func hasQuery(name string) func(*http.Request) bool {
+	return func(r *http.Request) bool { return r.URL.Query().Has(name) }
+}
+
 func listTypeV2(r *http.Request) bool { return r.URL.Query().Get("list-type") == "2" }
 
 // Operations. Handlers are methods named after the operation.
@@ -91,6 +95,34 @@ var (
 	opPutBucketPublicAccessBlock    = &Operation{Name: "PutBucketPublicAccessBlock", Action: "oss:PutBucketPublicAccessBlock", handler: (*Server).PutBucketPublicAccessBlock}
 	opGetBucketPublicAccessBlock    = &Operation{Name: "GetBucketPublicAccessBlock", Action: "oss:GetBucketPublicAccessBlock", handler: (*Server).GetBucketPublicAccessBlock}
 	opDeleteBucketPublicAccessBlock = &Operation{Name: "DeleteBucketPublicAccessBlock", Action: "oss:DeleteBucketPublicAccessBlock", handler: (*Server).DeleteBucketPublicAccessBlock}
+	// opTransformedGetObject is GetObject sent to an Object FC Access Point
+	// alias; the pipeline swaps it in for opGetObject.
+	opTransformedGetObject = &Operation{Name: "GetObject", Action: "oss:GetObject", handler: (*Server).TransformedGetObject, ViaAccessPoint: true}
+)
+
+// Access point operations. The policy operations are also accepted on an
+// access point alias.
+var (
+	opCreateAccessPoint                  = &Operation{Name: "CreateAccessPoint", Action: "oss:CreateAccessPoint", handler: (*Server).CreateAccessPoint}
+	opGetAccessPoint                     = &Operation{Name: "GetAccessPoint", Action: "oss:GetAccessPoint", handler: (*Server).GetAccessPoint}
+	opListAccessPoints                   = &Operation{Name: "ListAccessPoints", Action: "oss:ListAccessPoints", handler: (*Server).ListAccessPoints}
+	opDeleteAccessPoint                  = &Operation{Name: "DeleteAccessPoint", Action: "oss:DeleteAccessPoint", handler: (*Server).DeleteAccessPoint}
+	opPutAccessPointPolicy               = &Operation{Name: "PutAccessPointPolicy", Action: "oss:PutAccessPointPolicy", handler: (*Server).PutAccessPointPolicy, ViaAccessPoint: true}
+	opGetAccessPointPolicy               = &Operation{Name: "GetAccessPointPolicy", Action: "oss:GetAccessPointPolicy", handler: (*Server).GetAccessPointPolicy, ViaAccessPoint: true}
+	opDeleteAccessPointPolicy            = &Operation{Name: "DeleteAccessPointPolicy", Action: "oss:DeleteAccessPointPolicy", handler: (*Server).DeleteAccessPointPolicy, ViaAccessPoint: true}
+	opPutAccessPointPublicAccessBlock    = &Operation{Name: "PutAccessPointPublicAccessBlock", Action: "oss:PutAccessPointPublicAccessBlock", handler: (*Server).PutAccessPointPublicAccessBlock}
+	opGetAccessPointPublicAccessBlock    = &Operation{Name: "GetAccessPointPublicAccessBlock", Action: "oss:GetAccessPointPublicAccessBlock", handler: (*Server).GetAccessPointPublicAccessBlock}
+	opDeleteAccessPointPublicAccessBlock = &Operation{Name: "DeleteAccessPointPublicAccessBlock", Action: "oss:DeleteAccessPointPublicAccessBlock", handler: (*Server).DeleteAccessPointPublicAccessBlock}
+
+	opCreateAccessPointForObjectProcess       = &Operation{Name: "CreateAccessPointForObjectProcess", Action: "oss:CreateAccessPointForObjectProcess", handler: (*Server).CreateAccessPointForObjectProcess}
+	opGetAccessPointForObjectProcess          = &Operation{Name: "GetAccessPointForObjectProcess", Action: "oss:GetAccessPointForObjectProcess", handler: (*Server).GetAccessPointForObjectProcess}
+	opListAccessPointsForObjectProcess        = &Operation{Name: "ListAccessPointsForObjectProcess", Action: "oss:ListAccessPointsForObjectProcess", handler: (*Server).ListAccessPointsForObjectProcess}
+	opDeleteAccessPointForObjectProcess       = &Operation{Name: "DeleteAccessPointForObjectProcess", Action: "oss:DeleteAccessPointForObjectProcess", handler: (*Server).DeleteAccessPointForObjectProcess}
+	opPutAccessPointConfigForObjectProcess    = &Operation{Name: "PutAccessPointConfigForObjectProcess", Action: "oss:PutAccessPointConfigForObjectProcess", handler: (*Server).PutAccessPointConfigForObjectProcess}
+	opGetAccessPointConfigForObjectProcess    = &Operation{Name: "GetAccessPointConfigForObjectProcess", Action: "oss:GetAccessPointConfigForObjectProcess", handler: (*Server).GetAccessPointConfigForObjectProcess}
+	opPutAccessPointPolicyForObjectProcess    = &Operation{Name: "PutAccessPointPolicyForObjectProcess", Action: "oss:PutAccessPointPolicyForObjectProcess", handler: (*Server).PutAccessPointPolicyForObjectProcess}
+	opGetAccessPointPolicyForObjectProcess    = &Operation{Name: "GetAccessPointPolicyForObjectProcess", Action: "oss:GetAccessPointPolicyForObjectProcess", handler: (*Server).GetAccessPointPolicyForObjectProcess}
+	opDeleteAccessPointPolicyForObjectProcess = &Operation{Name: "DeleteAccessPointPolicyForObjectProcess", Action: "oss:DeleteAccessPointPolicyForObjectProcess", handler: (*Server).DeleteAccessPointPolicyForObjectProcess}
 )
 
 // routes is the routing table, read top to bottom; the first match wins.
@@ -98,12 +130,40 @@ var routes = []route{
 	// Service level: no bucket addressed.
 	{ServiceLevel, http.MethodGet, "", nil, opListBuckets},
 	{ServiceLevel, http.MethodPost, "x-oss-write-get-object-response", nil, opWriteGetObjectResponse},
+	{ServiceLevel, http.MethodGet, "accessPoint", nil, opListAccessPoints},
+	{ServiceLevel, http.MethodGet, "accessPointForObjectProcess", nil, opListAccessPointsForObjectProcess},
 
 	// Bucket level.
 	{BucketLevel, http.MethodGet, "bucketInfo", nil, opGetBucketInfo},
 	{BucketLevel, http.MethodGet, "location", nil, opGetBucketLocation},
 	{BucketLevel, http.MethodGet, "stat", nil, opGetBucketStat},
 	{BucketLevel, http.MethodPost, "delete", nil, opDeleteMultipleObjects},
+
+	// Access points: the name travels in x-oss-access-point-name, as a
+	// header or, for Block Public Access, as a query parameter whose absence
+	// means the bucket's own Block Public Access.
+	{BucketLevel, http.MethodPut, "accessPoint", nil, opCreateAccessPoint},
+	{BucketLevel, http.MethodGet, "accessPoint", hasHeader(accessPointNameHeader), opGetAccessPoint},
+	{BucketLevel, http.MethodGet, "accessPoint", nil, opListAccessPoints},
+	{BucketLevel, http.MethodDelete, "accessPoint", nil, opDeleteAccessPoint},
+	{BucketLevel, http.MethodPut, "accessPointPolicy", nil, opPutAccessPointPolicy},
+	{BucketLevel, http.MethodGet, "accessPointPolicy", nil, opGetAccessPointPolicy},
+	{BucketLevel, http.MethodDelete, "accessPointPolicy", nil, opDeleteAccessPointPolicy},
+	{BucketLevel, http.MethodPut, "publicAccessBlock", hasQuery(accessPointNameHeader), opPutAccessPointPublicAccessBlock},
+	{BucketLevel, http.MethodGet, "publicAccessBlock", hasQuery(accessPointNameHeader), opGetAccessPointPublicAccessBlock},
+	{BucketLevel, http.MethodDelete, "publicAccessBlock", hasQuery(accessPointNameHeader), opDeleteAccessPointPublicAccessBlock},
+
+	// Object FC Access Points: the name travels in
+	// x-oss-access-point-for-object-process-name.
+	{BucketLevel, http.MethodPut, "accessPointForObjectProcess", nil, opCreateAccessPointForObjectProcess},
+	{BucketLevel, http.MethodGet, "accessPointForObjectProcess", nil, opGetAccessPointForObjectProcess},
+	{BucketLevel, http.MethodDelete, "accessPointForObjectProcess", nil, opDeleteAccessPointForObjectProcess},
+	{BucketLevel, http.MethodPut, "accessPointConfigForObjectProcess", nil, opPutAccessPointConfigForObjectProcess},
+	{BucketLevel, http.MethodGet, "accessPointConfigForObjectProcess", nil, opGetAccessPointConfigForObjectProcess},
+	{BucketLevel, http.MethodPut, "accessPointPolicyForObjectProcess", nil, opPutAccessPointPolicyForObjectProcess},
+	{BucketLevel, http.MethodGet, "accessPointPolicyForObjectProcess", nil, opGetAccessPointPolicyForObjectProcess},
+	{BucketLevel, http.MethodDelete, "accessPointPolicyForObjectProcess", nil, opDeleteAccessPointPolicyForObjectProcess},
+
 	{BucketLevel, http.MethodGet, "uploads", nil, opListMultipartUploads},
 	{BucketLevel, http.MethodPut, "versioning", nil, opPutBucketVersioning},
 	{BucketLevel, http.MethodGet, "versioning", nil, opGetBucketVersioning},
@@ -157,9 +217,7 @@ var unimplementedSubresources = []string{
 	"replicationProgress", "requestPayment", "requesterQosInfo", "resourceGroup", "resourcePool",
 	"restore", "rtc", "select", "sequential", "style", "symlink", "transferAcceleration", "udf",
 	"vod", "website", "worm", "wormExtend", "wormId", "x-oss-async-process", "cleanRestoredObject",
-	"regions", "accessPoint", "accessPointPolicy", "accessPointForObjectProcess",
-	"accessPointConfigForObjectProcess", "accessPointPolicyForObjectProcess",
-	"metadataTableConfiguration", "callback", "processConfiguration",
+	"regions", "metadataTableConfiguration", "callback", "processConfiguration",
 }
 
 // selectors are the query parameters that choose an operation: a plain

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/ossfc/ossfc/internal/accesspoint"
 	"github.com/ossfc/ossfc/internal/meta"
 	"github.com/ossfc/ossfc/internal/objectfc"
 	"github.com/ossfc/ossfc/internal/osserr"
@@ -41,6 +42,16 @@ type Access struct {
 	Request *http.Request
 	Bucket  *meta.Bucket // nil for service-level operations
 	Key     string       // "" for bucket-level operations
+
+	// AccessPoint is the access point the request came through, whose
+	// policy also applies: the one a -ossalias alias names, or the
+	// supporting access point behind an Object FC Access Point. nil when
+	// the request named the bucket.
+	AccessPoint *meta.AccessPoint
+
+	// ObjectFCAccessPoint is the Object FC Access Point an -opapalias alias
+	// names, whose policy also applies; nil otherwise.
+	ObjectFCAccessPoint *meta.ObjectFCAccessPoint
 }
 
 // Authorizer decides an Access. It returns nil to allow, or an *osserr.Error
@@ -57,6 +68,11 @@ type Options struct {
 
 	Authenticator Authenticator
 	Authorizer    Authorizer
+
+	// AccessPoints serves access points and resolves aliases; when nil, one
+	// with the default quotas and no provisioning delay is built over the
+	// store's metadata.
+	AccessPoints *accesspoint.Service
 
 	Logger    *slog.Logger // application log
 	AccessLog *slog.Logger // one record per request
@@ -82,6 +98,7 @@ type Server struct {
 	resolver resolver
 	authn    Authenticator
 	authz    Authorizer
+	aps      *accesspoint.Service
 	logger   *slog.Logger
 	access   *slog.Logger
 	metrics  *Metrics
@@ -99,6 +116,7 @@ func New(opts Options) *Server {
 		resolver: resolver{domains: lower(opts.Domains)},
 		authn:    opts.Authenticator,
 		authz:    opts.Authorizer,
+		aps:      opts.AccessPoints,
 		logger:   opts.Logger,
 		access:   opts.AccessLog,
 		metrics:  opts.Metrics,
@@ -116,6 +134,9 @@ func New(opts Options) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.aps == nil {
+		s.aps = accesspoint.New(s.store.Meta(), accesspoint.Config{Region: s.region, Now: s.now})
 	}
 	return s
 }
@@ -185,14 +206,21 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 	}
 
 	if t.Bucket != "" {
-		b, err := s.store.Bucket(r.Context(), t.Bucket)
+		name := t.Bucket
+		if op != opPutBucket && accesspoint.IsAlias(name) {
+			if err := s.throughAccessPoint(r, req); err != nil {
+				return err
+			}
+			op, name = req.Op, req.AccessPoint.Bucket
+		}
+		b, err := s.store.Bucket(r.Context(), name)
 		if err != nil && op != opPutBucket {
 			return err
 		}
 		req.Bucket = b
 	}
 
-	access := &Access{Caller: caller, Op: op, Request: r, Bucket: req.Bucket, Key: t.Key}
+	access := req.access(r, op, t.Key)
 	if op == opPutBucket && req.Bucket == nil {
 		access.Bucket = &meta.Bucket{Name: t.Bucket, AccountID: caller.AccountID}
 	}
@@ -201,6 +229,15 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 	}
 
 	return op.handler(s, w, r, req)
+}
+
+// access returns the authorization question of op on key, asked for req's
+// caller, bucket and access points.
+func (req *Request) access(r *http.Request, op *Operation, key string) *Access {
+	return &Access{
+		Caller: req.Caller, Op: op, Request: r, Bucket: req.Bucket, Key: key,
+		AccessPoint: req.AccessPoint, ObjectFCAccessPoint: req.ObjectFCAccessPoint,
+	}
 }
 
 // fail writes err unless the response has started, in which case the

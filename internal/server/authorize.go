@@ -88,6 +88,11 @@ func (a *authorizer) input(ctx context.Context, acc *ossapi.Access) (*authz.Inpu
 			return nil, err
 		}
 	}
+
+	// 4. Through an access point, its layers.
+	if err := a.accessPointLayers(in, acc); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ossfc/ossfc/internal/accesspoint"
 	"github.com/ossfc/ossfc/internal/blob"
 	"github.com/ossfc/ossfc/internal/config"
 	"github.com/ossfc/ossfc/internal/console"
@@ -153,6 +155,16 @@ func (s *Server) open(ctx context.Context) error {
 		Authenticator: s.authn,
 		Authorizer:    &authorizer{ram: s.ram, store: s.store, region: s.cfg.Region, now: time.Now},
 		ObjectFC:      s.objectfc,
+		AccessPoints: accesspoint.New(s.meta, accesspoint.Config{
+			Region:                         s.cfg.Region,
+			ProvisioningDelay:              s.cfg.ProvisioningDelay,
+			AccessPointsPerAccount:         s.cfg.AccessPointsPerAccount,
+			AccessPointsPerBucket:          s.cfg.AccessPointsPerBucket,
+			ObjectFCAccessPointsPerAccount: s.cfg.ObjectFCAccessPointsPerAccount,
+			ObjectFCAccessPointsPerBucket:  s.cfg.ObjectFCAccessPointsPerBucket,
+			VPCCIDRs:                       s.cfg.VPCCIDRs,
+			Endpoints:                      s.endpoints,
+		}),
 		Logger:        s.logger,
 		AccessLog:     s.logger.With("log", "access"),
 		Metrics:       ossapi.NewMetrics(s.metrics),
@@ -251,6 +263,20 @@ func (s *Server) AdvertiseURL() string {
 		return s.cfg.AdvertiseURL
 	}
 	return "http://" + s.Addr("api")
+}
+
+// endpoints returns the host[:port] of the advertised OSS API and of the
+// internal listener, the internal one falling back to the advertised one
+// when the internal listener is off.
+func (s *Server) endpoints() (public, internal string) {
+	if u, err := url.Parse(s.AdvertiseURL()); err == nil {
+		public = u.Host
+	}
+	internal = s.Addr("internal")
+	if internal == "" {
+		internal = public
+	}
+	return public, internal
 }
 
 // Credentials returns the first account's id and root key.

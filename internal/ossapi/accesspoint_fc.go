@@ -157,8 +157,8 @@ type ObjectFCAccessPointItem struct {
 // PutAccessPointConfigForObjectProcessConfiguration is the
 // PutAccessPointConfigForObjectProcess request body.
 type PutAccessPointConfigForObjectProcessConfiguration struct {
-	XMLName                              xml.Name                    `xml:"PutAccessPointConfigForObjectProcessConfiguration"`
-	AllowAnonymousAccessForObjectProcess *string                     `xml:"AllowAnonymousAccessForObjectProcess"`
+	XMLName                              xml.Name `xml:"PutAccessPointConfigForObjectProcessConfiguration"`
+	AllowAnonymousAccessForObjectProcess *string  `xml:"AllowAnonymousAccessForObjectProcess"`
 	PublicAccessBlockConfiguration       *struct {
 		BlockPublicAccess *bool `xml:"BlockPublicAccess"`
 	} `xml:"PublicAccessBlockConfiguration"`
@@ -209,10 +209,10 @@ func (s *Server) GetAccessPointForObjectProcess(w http.ResponseWriter, r *http.R
 	return writeXML(w, http.StatusOK, GetAccessPointForObjectProcessResult{
 		AccessPointNameForObjectProcess: ap.Name, AccessPointForObjectProcessAlias: ap.Alias,
 		AccessPointName: ap.AccessPoint, AccountID: ap.AccountID,
-		AccessPointForObjectProcessArn: s.aps.ObjectFCARN(ap),
-		CreationDate:                   strconv.FormatInt(ap.CreatedAt.Unix(), 10),
-		Status:                         s.aps.ObjectFCStatus(ap),
-		Endpoints:                      Endpoints{PublicEndpoint: public, InternalEndpoint: internal},
+		AccessPointForObjectProcessArn:       s.aps.ObjectFCARN(ap),
+		CreationDate:                         strconv.FormatInt(ap.CreatedAt.Unix(), 10),
+		Status:                               s.aps.ObjectFCStatus(ap),
+		Endpoints:                            Endpoints{PublicEndpoint: public, InternalEndpoint: internal},
 		AllowAnonymousAccessForObjectProcess: allowAnonymous(ap),
 		PublicAccessBlockConfiguration:       PublicAccessBlockConfiguration{BlockPublicAccess: ap.BlockPublicAccess},
 	})

@@ -364,7 +364,9 @@ func TestObjectFCErrors(t *testing.T) {
 	tests = append(tests, errorCase{"PutConfig anonymous true", err, 400, "InvalidArgument"})
 	_, err = c.PutAccessPointConfigForObjectProcess(ctx, &oss.PutAccessPointConfigForObjectProcessRequest{Bucket: b, AccessPointForObjectProcessName: n,
 		PutAccessPointConfigForObjectProcessConfiguration: &oss.PutAccessPointConfigForObjectProcessConfiguration{ObjectProcessConfiguration: edit(
-			func(tc *oss.TransformationConfiguration, _ *oss.ObjectProcessConfiguration) { tc.Actions.Actions = []string{"HeadObject"} })}})
+			func(tc *oss.TransformationConfiguration, _ *oss.ObjectProcessConfiguration) {
+				tc.Actions.Actions = []string{"HeadObject"}
+			})}})
 	tests = append(tests, errorCase{"PutConfig action", err, 400, "InvalidArgument"})
 	for _, doc := range []string{`{`, `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["*"]}]}`} {
 		_, err := c.PutAccessPointPolicyForObjectProcess(ctx, &oss.PutAccessPointPolicyForObjectProcessRequest{Bucket: b, AccessPointForObjectProcessName: n, Body: strings.NewReader(doc)})

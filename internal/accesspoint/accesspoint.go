@@ -192,8 +192,8 @@ func (s *Service) GetPolicy(ctx context.Context, b *meta.Bucket, name string) ([
 	return ap.Policy, nil
 }
 
-// DeletePolicy removes the policy of access point name on bucket b;
-// removing a missing policy is not an error.
+// DeletePolicy removes the policy of access point name on bucket b.
+// Removing a missing policy is not an error.
 func (s *Service) DeletePolicy(ctx context.Context, b *meta.Bucket, name string) error {
 	if _, err := s.Get(ctx, b, name); err != nil {
 		return err

@@ -16,11 +16,11 @@ const (
 
 // maxForwardHeaders bounds CustomForwardHeaders.
 //
-// NOTE: OSS documents no limit; 32 is an ossfc choice.
+// NOTE: OSS documents no limit, so 32 is an ossfc choice.
 const maxForwardHeaders = 32
 
-// CheckObjectProcessConfig validates an ObjectProcessConfiguration; nil is
-// valid (no configuration). Action and feature names are compared without
+// CheckObjectProcessConfig validates an ObjectProcessConfiguration. A nil
+// configuration is valid. Action and feature names are compared without
 // regard to case, because OSS itself returns "getobject".
 func (s *Service) CheckObjectProcessConfig(c *meta.ObjectProcessConfig) error {
 	if c == nil {
@@ -51,8 +51,8 @@ func (s *Service) CheckObjectProcessConfig(c *meta.ObjectProcessConfig) error {
 			return osserr.New(osserr.InvalidArgument, "The TransformationConfiguration has no ContentTransformation/FunctionCompute/FunctionArn.").
 				With("ArgumentName", "FunctionArn")
 		}
-		if why := checkFunctionARN(tr.FunctionArn, s.cfg.Region); why != "" {
-			return invalidConfig("FunctionArn", tr.FunctionArn, why)
+		if problem := checkFunctionARN(tr.FunctionArn, s.cfg.Region); problem != "" {
+			return invalidConfig("FunctionArn", tr.FunctionArn, problem)
 		}
 		if tr.FunctionAssumeRoleArn != "" {
 			r, err := arn.ParseRAM(tr.FunctionAssumeRoleArn)
@@ -73,8 +73,8 @@ func (s *Service) CheckObjectProcessConfig(c *meta.ObjectProcessConfig) error {
 	return nil
 }
 
-// checkFunctionARN returns why s is not a Function Compute function ARN in
-// region, or "" when it is one. Both forms are accepted:
+// checkFunctionARN returns the reason s is not a Function Compute function
+// ARN in region, or "" when it is one. Both forms are accepted:
 //
 //	acs:fc:<region>:<uid>:services/<service>[.<qualifier>]/functions/<name>
 //	acs:fc:<region>:<uid>:functions/<name>[:<qualifier>]
@@ -161,7 +161,7 @@ func headerToken(s string) bool {
 	return true
 }
 
-func invalidConfig(element, value, why string) error {
-	return osserr.Newf(osserr.InvalidArgument, "The %s %q is invalid: %s.", element, value, why).
+func invalidConfig(element, value, reason string) error {
+	return osserr.Newf(osserr.InvalidArgument, "The %s %q is invalid: %s.", element, value, reason).
 		With("ArgumentName", element).With("ArgumentValue", value)
 }

@@ -1,8 +1,9 @@
-// Package accesspoint implements access points and Object FC Access Points:
-// their name rules, aliases and ARNs, quotas, the creating-to-enable status
-// with a provisioning delay, their policies and Block Public Access settings,
-// the validation of Object FC configurations, and the resolution of an alias
-// to the access point, Object FC Access Point and bucket behind it.
+// Package accesspoint implements access points and Object FC Access Points.
+// It owns their name rules, aliases, ARNs and quotas, and the status that
+// moves from creating to enable after a provisioning delay. It stores their
+// policies and Block Public Access settings, validates Object FC
+// configurations, and resolves an alias to the access point, Object FC
+// Access Point and bucket behind it.
 //
 // Service is the one type in front of the records in package meta. Its
 // errors are *osserr.Error values with the code an OSS client expects.

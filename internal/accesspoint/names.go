@@ -9,7 +9,7 @@ import (
 	"github.com/ossfc/ossfc/internal/store"
 )
 
-// Kind tells plain access points from Object FC Access Points.
+// Kind distinguishes plain access points from Object FC Access Points.
 type Kind int
 
 const (

@@ -227,7 +227,7 @@ func (s *Service) GetObjectFCPolicy(ctx context.Context, b *meta.Bucket, name st
 }
 
 // DeleteObjectFCPolicy removes the policy of the Object FC Access Point name
-// on bucket b; removing a missing policy is not an error.
+// on bucket b. Removing a missing policy is not an error.
 func (s *Service) DeleteObjectFCPolicy(ctx context.Context, b *meta.Bucket, name string) error {
 	if _, err := s.GetObjectFC(ctx, b, name); err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 	"github.com/ossfc/ossfc/internal/osserr"
 )
 
-// Resolved is what an alias names.
+// Resolved is the target of an alias.
 type Resolved struct {
 	// AccessPoint is the access point a plain alias names, or the supporting
 	// access point of an Object FC Access Point. Its Bucket is the bucket

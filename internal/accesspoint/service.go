@@ -137,8 +137,8 @@ const (
 )
 
 // encodeToken and decodeToken make continuation tokens: the name the
-// previous page ended with, base64url-encoded. The token says nothing about
-// its scope, so a token from a bucket-level list also works on the account
+// previous page ended with, base64url-encoded. The token does not record its
+// scope, so a token from a bucket-level list also works on the account
 // level, as in OSS.
 func encodeToken(name string) string { return base64.RawURLEncoding.EncodeToString([]byte(name)) }
 

@@ -34,8 +34,8 @@ type AccessPoint struct {
 }
 
 // ObjectFCAccessPoint is an Object FC Access Point: an alias whose GetObject
-// requests are answered by a function, on top of a supporting plain access
-// point of the same account and region.
+// requests run a function, on top of a supporting plain access point of the
+// same account and region.
 type ObjectFCAccessPoint struct {
 	AccountID   string
 	Region      string
@@ -84,7 +84,7 @@ type Transformation struct {
 type AccessPointStore interface {
 	// Create adds ap. In the same transaction it counts the access points
 	// the account has in ap's region and those of ap's bucket, and calls
-	// admit with the counts; admit's error aborts the creation and is
+	// admit with the counts. An error from admit aborts the creation and is
 	// returned as is. Create returns ErrNotFound when the bucket does not
 	// exist and ErrExists when the account already has an access point with
 	// that name in the region or the alias is taken.
@@ -103,7 +103,7 @@ type AccessPointStore interface {
 	List(ctx context.Context, accountID, region, bucket, after string, limit int) ([]*AccessPoint, error)
 
 	// Update applies fn to the stored access point inside one transaction
-	// and saves its policy and Block Public Access setting; fn's error
+	// and saves its policy and Block Public Access setting. An error from fn
 	// aborts the update and is returned as is. Other fields cannot change.
 	Update(ctx context.Context, accountID, region, name string, fn func(*AccessPoint) error) error
 
@@ -117,7 +117,7 @@ type AccessPointStore interface {
 type ObjectFCAccessPointStore interface {
 	// Create adds ap. In the same transaction it counts the Object FC
 	// Access Points the account has in ap's region and those on ap's
-	// bucket, and calls admit with the counts; admit's error aborts the
+	// bucket, and calls admit with the counts. An error from admit aborts the
 	// creation and is returned as is. Create returns ErrNotFound when the
 	// supporting access point does not exist and ErrExists when the account
 	// already has an Object FC Access Point with that name in the region or
@@ -138,9 +138,9 @@ type ObjectFCAccessPointStore interface {
 
 	// Update applies fn to the stored Object FC Access Point inside one
 	// transaction and saves its configuration, anonymous access setting,
-	// Block Public Access setting and policy; fn's error aborts the update
-	// and is returned as is. Name, alias and supporting access point cannot
-	// change.
+	// Block Public Access setting and policy. An error from fn aborts the
+	// update and is returned as is. Name, alias and supporting access point
+	// cannot change.
 	Update(ctx context.Context, accountID, region, name string, fn func(*ObjectFCAccessPoint) error) error
 
 	// Delete removes the Object FC Access Point and its policy, or returns

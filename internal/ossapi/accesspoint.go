@@ -11,7 +11,7 @@ import (
 )
 
 // accessPointNameHeader names the access point of Get/DeleteAccessPoint and
-// the access point policy operations; the Block Public Access operations
+// of the access point policy operations. The Block Public Access operations
 // carry it as a query parameter of the same name.
 const accessPointNameHeader = "x-oss-access-point-name"
 

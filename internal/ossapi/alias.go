@@ -42,7 +42,7 @@ func (s *Server) throughAccessPoint(r *http.Request, req *Request) error {
 }
 
 // TransformedGetObject serves a GetObject sent to an Object FC Access Point
-// alias: the function of the Object FC Access Point answers it.
+// alias with the response that the Object FC Access Point's function writes.
 //
 // TODO: invoke the function and relay its WriteGetObjectResponse. Until
 // then the request fails rather than return the untransformed object.

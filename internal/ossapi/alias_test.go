@@ -187,7 +187,7 @@ func TestAccessPointPolicyLayersForOwner(t *testing.T) {
 		what  string
 		call  func(c *oss.Client) error
 		allow bool
-		names string // the policy a denial names
+		names string // the layer a denial names
 	}
 	get := func(bucket, key string) func(c *oss.Client) error {
 		return func(c *oss.Client) error {
@@ -217,14 +217,14 @@ func TestAccessPointPolicyLayersForOwner(t *testing.T) {
 		}
 	}
 	steps := []step{
-		{"get secret through the access point", get(apAlias, "secret/a"), false, "access point ap-01"},
+		{"get secret through the access point", get(apAlias, "secret/a"), false, "the access point policy"},
 		{"get public through the access point", get(apAlias, "public/a"), true, ""},
 		{"get secret from the bucket", get("layers-bucket", "secret/a"), true, ""},
-		{"list secret/ through the access point", list(apAlias, "secret/"), false, "access point ap-01"},
+		{"list secret/ through the access point", list(apAlias, "secret/"), false, "the access point policy"},
 		{"list public/ through the access point", list(apAlias, "public/"), true, ""},
 		{"put through the access point", put(apAlias, "public/b"), true, ""},
-		{"put through the Object FC Access Point", put(fcAlias, "public/c"), false, "Object FC Access Point fc-ap-01"},
-		{"head secret through the Object FC Access Point", head(fcAlias, "secret/a"), false, "access point ap-01"},
+		{"put through the Object FC Access Point", put(fcAlias, "public/c"), false, "the Object FC Access Point policy"},
+		{"head secret through the Object FC Access Point", head(fcAlias, "secret/a"), false, "the access point policy"},
 		{"head public through the Object FC Access Point", head(fcAlias, "public/a"), true, ""},
 	}
 	for name, c := range styles(env, testenv.NoRetry) {

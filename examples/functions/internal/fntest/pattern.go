@@ -49,3 +49,10 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// SHA256Reader returns the hex SHA-256 of everything r returns.
+func SHA256Reader(r io.Reader) string {
+	h := sha256.New()
+	io.Copy(h, r)
+	return hex.EncodeToString(h.Sum(nil))
+}

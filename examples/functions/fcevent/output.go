@@ -91,6 +91,8 @@ func (o *Output) Write(ctx context.Context, resp *Response) error {
 		body = strings.NewReader("")
 		resp.ContentLength = 0
 	}
+	// NOTE: an empty body still goes out chunked, because the SDK always
+	// attaches a request body and Go sends a POST body of length 0 that way.
 	if resp.ContentLength >= 0 {
 		headers["Content-Length"] = strconv.FormatInt(resp.ContentLength, 10)
 	}

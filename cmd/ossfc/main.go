@@ -6,6 +6,7 @@
 //	ossfc server [flags]     start the server (flags also read OSSFC_* variables)
 //	ossfc fn <command>       manage functions through the admin API
 //	ossfc admin <command>    manage accounts, RAM users, keys, roles and policies
+//	ossfc bench [flags]      measure a server with the OSS Go SDK
 //	ossfc help               show this help
 package main
 
@@ -22,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/ossfc/ossfc/internal/adminclient"
+	"github.com/ossfc/ossfc/internal/bench"
 	"github.com/ossfc/ossfc/internal/config"
 	"github.com/ossfc/ossfc/internal/fc/fcclient"
 	"github.com/ossfc/ossfc/internal/fc/fccli"
@@ -36,6 +38,7 @@ Usage:
   ossfc server [flags]   start the server; "ossfc server -h" lists the flags
   ossfc fn <command>     deploy, invoke and manage functions ("ossfc fn -h")
   ossfc admin <command>  manage RAM users, keys, roles, policies ("ossfc admin -h")
+  ossfc bench [flags]    measure a server with the OSS Go SDK; "ossfc bench -h" lists the flags
   ossfc help             show this help
 
 The fn and admin commands reach the server's console listener at
@@ -61,6 +64,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fnCommand(args[1:], stdout, stderr)
 	case "admin":
 		return adminCommand(args[1:], stdout, stderr)
+	case "bench":
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		return bench.Main(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

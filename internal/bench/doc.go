@@ -1,0 +1,15 @@
+// Package bench measures an ossfc server through the official OSS Go SDK:
+// object throughput, small-object operations per second, multipart uploads
+// with the SDK's Uploader, and the server's memory during a large GET. It
+// backs the "ossfc bench" command, whose figures are recorded in
+// docs/benchmarks.md.
+//
+// By default it starts "ossfc server" as a child process on loopback with a
+// temporary data directory, so the server's resident memory can be sampled
+// from /proc without the benchmark's own allocations; -endpoint targets a
+// server that is already running instead. Scenarios are listed in one table
+// (scenarios.go), so later features add their own.
+//
+// bench imports the SDK and the standard library only; only cmd/ossfc
+// imports it.
+package bench

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ import (
 // childServer is an "ossfc server" process started for a benchmark run.
 type childServer struct {
 	cmd     *exec.Cmd
-	dataDir string
+	runDir  string // holds the data directory; removed by stop
 	url     string
 	keyID   string
 	secret  string
@@ -35,13 +36,21 @@ var advertisedURL = regexp.MustCompile(`OSS API:\s+(http://\S+)`)
 // fresh data directory under tmpDir and waits until it prints its address.
 // The server's log goes to logOut.
 func startServer(ctx context.Context, binary, tmpDir string, logOut io.Writer) (*childServer, error) {
-	dataDir, err := os.MkdirTemp(tmpDir, "ossfc-bench-")
+	// The server keeps state next to its data directory too (functions), so
+	// the run gets a parent directory of its own, searchable by the
+	// unprivileged user functions run as, and removed whole at the end.
+	runDir, err := os.MkdirTemp(tmpDir, "ossfc-bench-")
 	if err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	if err := os.Chmod(runDir, 0o711); err != nil {
+		os.RemoveAll(runDir)
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	dataDir := filepath.Join(runDir, "data")
 	var raw [12]byte
 	rand.Read(raw[:])
-	s := &childServer{dataDir: dataDir, keyID: "LTAIbench" + hex.EncodeToString(raw[:4]), secret: hex.EncodeToString(raw[4:]),
+	s := &childServer{runDir: runDir, keyID: "LTAIbench" + hex.EncodeToString(raw[:4]), secret: hex.EncodeToString(raw[4:]),
 		exited: make(chan error, 1)}
 
 	s.cmd = exec.Command(binary, "server", "--data", dataDir, "--addr", "127.0.0.1:0", "--console-addr", "", "--log-level", "warn")
@@ -54,7 +63,7 @@ func startServer(ctx context.Context, binary, tmpDir string, logOut io.Writer) (
 		return nil, err
 	}
 	if err := s.cmd.Start(); err != nil {
-		os.RemoveAll(dataDir)
+		os.RemoveAll(runDir)
 		return nil, fmt.Errorf("start %s server: %w", binary, err)
 	}
 	go func() { s.exited <- s.cmd.Wait() }()
@@ -76,7 +85,7 @@ func startServer(ctx context.Context, binary, tmpDir string, logOut io.Writer) (
 	case s.url = <-found:
 		return s, nil
 	case err := <-s.exited:
-		os.RemoveAll(dataDir)
+		os.RemoveAll(runDir)
 		return nil, fmt.Errorf("server exited before it was ready: %v", err)
 	case <-time.After(30 * time.Second):
 		s.stop()
@@ -88,7 +97,7 @@ func startServer(ctx context.Context, binary, tmpDir string, logOut io.Writer) (
 }
 
 // stop sends SIGTERM, waits up to 10 s, then kills the server, and removes
-// its data directory.
+// its directories.
 func (s *childServer) stop() {
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -97,7 +106,7 @@ func (s *childServer) stop() {
 		s.cmd.Process.Kill()
 		<-s.exited
 	}
-	os.RemoveAll(s.dataDir)
+	os.RemoveAll(s.runDir)
 }
 
 // pid returns the server's process id.

@@ -101,6 +101,10 @@ func (rv *resolver) resolve(r *http.Request) (Target, error) {
 		return Target{Style: PathStyle}, nil
 	}
 	bucket, key, hasSlash := strings.Cut(rest, "/")
+	if bucket == "" {
+		return Target{}, osserr.Newf(osserr.InvalidBucketName,
+			"The path %q names an empty bucket; path-style requests start with /<bucket>/.", rawPath).With("BucketName", "")
+	}
 	t := Target{Style: PathStyle, Bucket: bucket}
 	if hasSlash && key != "" {
 		t.Key, t.HasKey = key, true

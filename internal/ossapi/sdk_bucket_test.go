@@ -169,3 +169,26 @@ func TestPutBucketInvalidInput(t *testing.T) {
 	_, err = c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("reserved-ossalias")})
 	serviceError(t, err, 400, "InvalidBucketName")
 }
+
+func TestPutBucketNameTakenByAnotherAccount(t *testing.T) {
+	env := testenv.Start(t)
+	createBucket(t, env.Client(), "taken")
+	_, key, err := env.Server.RAM().CreateAccount(ctx, "second")
+	if err != nil {
+		t.Fatalf("create a second account: %v", err)
+	}
+	other := env.Client(testenv.NoRetry, testenv.WithKey(key.AccessKeyID, key.AccessKeySecret, ""))
+	_, err = other.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("taken")})
+	serviceError(t, err, 409, "BucketAlreadyExists")
+	_, err = other.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("taken")})
+	serviceError(t, err, 403, "AccessDenied")
+
+	createBucket(t, other, "second-own")
+	list, err := other.ListBuckets(ctx, &oss.ListBucketsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Buckets) != 1 || oss.ToString(list.Buckets[0].Name) != "second-own" {
+		t.Errorf("second account lists %d buckets; want only its own", len(list.Buckets))
+	}
+}

@@ -220,8 +220,11 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 		req.Bucket = b
 	}
 
+	// PutBucket is authorized on the bucket the caller would own. A name
+	// that is taken, by whatever account, then fails in the handler with
+	// BucketAlreadyExists, as in OSS, whose bucket namespace is global.
 	access := req.access(r, op, t.Key)
-	if op == opPutBucket && req.Bucket == nil {
+	if op == opPutBucket {
 		access.Bucket = &meta.Bucket{Name: t.Bucket, AccountID: caller.AccountID}
 	}
 	if err := s.authz.Authorize(r.Context(), access); err != nil {

@@ -1,6 +1,7 @@
 package objectfc
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -138,7 +139,20 @@ func relay(w http.ResponseWriter, resp *Response) (int64, error) {
 		_, err := io.Copy(io.Discard, resp.Body)
 		return 0, err
 	}
-	if resp.Status >= 400 && resp.ContentLength == 0 {
+
+	// An error status with an empty body gets an OSS error document. A
+	// chunked body may be empty too (Go clients send an empty body as
+	// chunked), so it is peeked at before the status goes out.
+	body := bufio.NewReader(resp.Body)
+	empty := resp.ContentLength == 0
+	if resp.Status >= 400 && resp.ContentLength < 0 {
+		if _, err := body.Peek(1); err == io.EOF {
+			empty = true
+		} else if err != nil {
+			return 0, err
+		}
+	}
+	if resp.Status >= 400 && empty {
 		body := errorBody(resp.Status, w.Header().Get("x-oss-request-id"))
 		h.Set("Content-Type", "application/xml")
 		h.Set("Content-Length", strconv.Itoa(len(body)))
@@ -150,7 +164,7 @@ func relay(w http.ResponseWriter, resp *Response) (int64, error) {
 		h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
 	}
 	w.WriteHeader(resp.Status)
-	return copyHoldingLast(flushWriter{w}, resp.Body)
+	return copyHoldingLast(flushWriter{w}, body)
 }
 
 // errorBody is the OSS error document sent when a function answers an error

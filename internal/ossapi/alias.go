@@ -2,8 +2,11 @@ package ossapi
 
 import (
 	"net/http"
+	"strings"
 
+	"github.com/ossfc/ossfc/internal/objectfc"
 	"github.com/ossfc/ossfc/internal/osserr"
+	"github.com/ossfc/ossfc/internal/policy"
 )
 
 // throughAccessPoint handles a request whose bucket name is an access point
@@ -42,12 +45,45 @@ func (s *Server) throughAccessPoint(r *http.Request, req *Request) error {
 }
 
 // TransformedGetObject serves a GetObject sent to an Object FC Access Point
-// alias with the response that the Object FC Access Point's function writes.
-//
-// TODO: invoke the function and relay its WriteGetObjectResponse. Until
-// then the request fails rather than return the untransformed object.
+// alias with the response that the Object FC Access Point's function writes
+// through WriteGetObjectResponse.
 func (s *Server) TransformedGetObject(w http.ResponseWriter, r *http.Request, req *Request) error {
-	return osserr.Newf(osserr.NotImplemented,
-		"GetObject through the Object FC Access Point %s needs the function invocation, which this ossfc build does not have yet.",
-		req.ObjectFCAccessPoint.Name)
+	if s.objectfc == nil {
+		return osserr.New(osserr.NotImplemented, "Object FC Access Points are not enabled on this server.")
+	}
+	fcap, ap := req.ObjectFCAccessPoint, req.AccessPoint
+
+	var cfg objectfc.Config
+	if fcap.Config != nil {
+		cfg.AllowedFeatures = fcap.Config.AllowedFeatures
+		if len(fcap.Config.Transformations) > 0 {
+			t := fcap.Config.Transformations[0]
+			cfg.Actions, cfg.FunctionARN, cfg.RoleARN, cfg.ForwardHeaders = t.Actions, t.FunctionArn, t.FunctionAssumeRoleArn, t.CustomForwardHeaders
+		}
+	}
+	return s.objectfc.Serve(w, r, &objectfc.Request{
+		ID: req.ID, AccountID: fcap.AccountID, Region: fcap.Region,
+		AccessPointForObjectProcess: objectfc.AccessPointRef{Name: fcap.Name, Alias: fcap.Alias, ARN: s.aps.ObjectFCARN(fcap)},
+		SupportingAccessPoint:       objectfc.AccessPointRef{Name: ap.Name, Alias: ap.Alias, ARN: s.aps.ARN(ap)},
+		Config:                      cfg,
+		Key:                         req.Target.Key,
+		VersionID:                   r.URL.Query().Get("versionId"),
+		Caller:                      userIdentity(req.Caller),
+	})
+}
+
+// userIdentity describes the caller for the function's event.
+func userIdentity(c *Caller) objectfc.UserIdentity {
+	id := objectfc.UserIdentity{AccountID: c.AccountID, AccessKeyID: c.AccessKeyID, Type: "Account", PrincipalID: c.AccountID}
+	if p, ok := c.Identity.(interface{ PolicyPrincipal() policy.Principal }); ok {
+		pp := p.PolicyPrincipal()
+		id.PrincipalID = pp.ID
+		switch {
+		case strings.Contains(pp.ARN, ":assumed-role/"):
+			id.Type = "AssumedRole"
+		case strings.Contains(pp.ARN, ":user/"):
+			id.Type = "RAMUser"
+		}
+	}
+	return id
 }

@@ -151,16 +151,16 @@ func TestAliasRejections(t *testing.T) {
 }
 
 // TestAccessPointPolicyLayersForOwner checks that an explicit Deny in the
-// access point policy or the Object FC Access Point policy stops the account
-// owner, only through the access point it is attached to, and that Allow
-// statements take nothing away.
+// bucket policy, the access point policy or the Object FC Access Point
+// policy stops the account owner (the last two only through the access point
+// they are attached to), and that Allow statements take nothing away.
 func TestAccessPointPolicyLayersForOwner(t *testing.T) {
 	env := testenv.Start(t)
 	admin := env.Client()
 	putBucket(t, admin, "layers-bucket")
 	apAlias := *createAccessPoint(t, admin, "layers-bucket", "ap-01").Alias
 	fcAlias := *createObjectFC(t, admin, env, "layers-bucket", "ap-01", "fc-ap-01").AccessPointForObjectProcessAlias
-	for _, key := range []string{"secret/a", "public/a"} {
+	for _, key := range []string{"secret/a", "public/a", "deny/a"} {
 		if _, err := admin.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("layers-bucket"), Key: oss.Ptr(key), Body: strings.NewReader(key)}); err != nil {
 			t.Fatal(err)
 		}
@@ -180,6 +180,11 @@ func TestAccessPointPolicyLayersForOwner(t *testing.T) {
 	}
 	if _, err := admin.PutAccessPointPolicyForObjectProcess(ctx, &oss.PutAccessPointPolicyForObjectProcessRequest{Bucket: oss.Ptr("layers-bucket"),
 		AccessPointForObjectProcessName: oss.Ptr("fc-ap-01"), Body: strings.NewReader(fcPolicy)}); err != nil {
+		t.Fatal(err)
+	}
+	bucketPolicy := `{"Version":"1","Statement":[
+		{"Effect":"Deny","Action":["oss:GetObject"],"Principal":["` + env.AccountID + `"],"Resource":["acs:oss:*:` + env.AccountID + `:layers-bucket/deny/*"]}]}`
+	if _, err := admin.PutBucketPolicy(ctx, &oss.PutBucketPolicyRequest{Bucket: oss.Ptr("layers-bucket"), Body: strings.NewReader(bucketPolicy)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -226,6 +231,9 @@ func TestAccessPointPolicyLayersForOwner(t *testing.T) {
 		{"put through the Object FC Access Point", put(fcAlias, "public/c"), false, "the Object FC Access Point policy"},
 		{"head secret through the Object FC Access Point", head(fcAlias, "secret/a"), false, "the access point policy"},
 		{"head public through the Object FC Access Point", head(fcAlias, "public/a"), true, ""},
+		{"get deny through the access point", get(apAlias, "deny/a"), false, "the bucket policy"},
+		{"head deny through the Object FC Access Point", head(fcAlias, "deny/a"), false, "the bucket policy"},
+		{"get deny from the bucket", get("layers-bucket", "deny/a"), false, "the bucket policy"},
 	}
 	for name, c := range styles(env, testenv.NoRetry) {
 		for _, s := range steps {

@@ -239,9 +239,9 @@ func TestAccessPointPermissionMatrix(t *testing.T) {
 }
 
 // TestAliasPolicyLayersForRAMUser walks the truth table of requests through
-// an access point for a RAM user: the identity policy and the bucket policy
-// must allow, and an access point or Object FC Access Point policy, where
-// there is one, must allow too; an explicit Deny anywhere wins.
+// an access point for a RAM user. The identity policy or the bucket policy
+// must allow. An access point or Object FC Access Point policy, where there
+// is one, must allow too. An explicit Deny anywhere wins.
 func TestAliasPolicyLayersForRAMUser(t *testing.T) {
 	env := testenv.Start(t)
 	root := env.Client()
@@ -261,18 +261,18 @@ func TestAliasPolicyLayersForRAMUser(t *testing.T) {
 	}
 	fcObjects := "acs:oss:" + region + ":" + uid + ":accesspointforobjectprocess/fc-ap-01/object/*"
 
-	// alice may read and write the bucket's objects by her identity policy;
-	// bob only through the ap-open access point's resource form; carol has
-	// no identity policy, and only the bucket policy allows her bp/*.
+	// Identity policies: alice may read and write the bucket's objects, and
+	// bob may read them only through the ap-open access point's resource
+	// form. carol has no identity policy.
 	alice, aliceClients := ramUserStyles(t, env, "alice", `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject","oss:PutObject","oss:ListObjects"],
 		"Resource":["acs:oss:*:*:ram-bucket","acs:oss:*:*:ram-bucket/*"]}]}`)
 	_, bobClients := ramUserStyles(t, env, "bob", `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["`+apObjects("ap-open")+`"]}]}`)
 	carol, carolClients := ramUserStyles(t, env, "carol", "")
 
-	// The guarded access point allows alice data/* only; the Object FC
-	// Access Point allows her GetObject and denies her PutObject; the bucket
-	// policy allows carol bp/*, and delegated/* only through ap-open, and
-	// denies alice secret/*.
+	// Resource policies: ap-guarded allows alice data/* only. The Object FC
+	// Access Point allows her GetObject and denies her PutObject. The bucket
+	// policy allows carol bp/* everywhere and delegated/* only through
+	// ap-open, and it denies alice secret/*.
 	guarded := `{"Version":"1","Statement":[
 		{"Effect":"Allow","Action":["oss:GetObject","oss:PutObject"],"Principal":["` + alice.UserID + `"],"Resource":["` + strings.TrimSuffix(apObjects("ap-guarded"), "*") + `data/*"]}]}`
 	fcPolicy := `{"Version":"1","Statement":[

@@ -8,9 +8,10 @@ import (
 )
 
 // accessPointLayers adds to in the layers of the access point and the
-// Object FC Access Point that acc came through: their policies, evaluated
-// against their own resource forms, their Block Public Access switches, and
-// the delegation condition keys that bucket policies may test.
+// Object FC Access Point that acc came through. These are their policies
+// with the resource forms they are evaluated against, their Block Public
+// Access switches, and the delegation condition keys that bucket policies
+// may test.
 func (a *authorizer) accessPointLayers(in *authz.Input, acc *ossapi.Access) error {
 	ap, fc := acc.AccessPoint, acc.ObjectFCAccessPoint
 	if ap == nil {

@@ -21,8 +21,13 @@ type Options struct {
 	// appears in ARNs. Required.
 	Region string
 
-	// HTTPClient sends the OSS API requests; nil means a client with the
-	// transport defaults.
+	// AdminURL is the base URL of the listener that serves the admin API
+	// under /admin/fc and /admin/ram, such as http://127.0.0.1:9001. Empty
+	// leaves out the function and RAM pages.
+	AdminURL string
+
+	// HTTPClient sends the OSS API and admin API requests; nil means a
+	// client with the transport defaults.
 	HTTPClient *http.Client
 
 	// SessionIdleTimeout ends a session that made no request for this long
@@ -113,6 +118,42 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /buckets/{bucket}/preview", c.signedIn(c.PreviewObject))
 	c.mux.Handle("GET /buckets/{bucket}/download", c.signedIn(c.DownloadObject))
 	c.mux.Handle("POST /buckets/{bucket}/object/delete", c.signedIn(c.DeleteObject))
+
+	// Functions.
+	c.mux.Handle("GET /functions", c.signedIn(c.ListFunctions))
+	c.mux.Handle("POST /functions", c.signedIn(c.CreateFunction))
+	c.mux.Handle("GET /functions/{function}", c.signedIn(c.GetFunction))
+	c.mux.Handle("POST /functions/{function}/code", c.signedIn(c.UpdateFunctionCode))
+	c.mux.Handle("POST /functions/{function}/versions", c.signedIn(c.PublishVersion))
+	c.mux.Handle("POST /functions/{function}/versions/{version}/delete", c.signedIn(c.DeleteVersion))
+	c.mux.Handle("POST /functions/{function}/aliases", c.signedIn(c.CreateAlias))
+	c.mux.Handle("POST /functions/{function}/aliases/{alias}/delete", c.signedIn(c.DeleteAlias))
+	c.mux.Handle("POST /functions/{function}/invoke", c.signedIn(c.InvokeFunction))
+	c.mux.Handle("POST /functions/{function}/delete", c.signedIn(c.DeleteFunction))
+
+	// RAM.
+	c.mux.Handle("GET /ram/users", c.signedIn(c.ListUsers))
+	c.mux.Handle("POST /ram/users", c.signedIn(c.CreateUser))
+	c.mux.Handle("GET /ram/users/{user}", c.signedIn(c.GetUser))
+	c.mux.Handle("POST /ram/users/{user}/delete", c.signedIn(c.DeleteUser))
+	c.mux.Handle("POST /ram/users/{user}/keys", c.signedIn(c.CreateAccessKey))
+	c.mux.Handle("POST /ram/users/{user}/keys/{key}/status", c.signedIn(c.UpdateAccessKey))
+	c.mux.Handle("POST /ram/users/{user}/keys/{key}/delete", c.signedIn(c.DeleteAccessKey))
+	c.mux.Handle("POST /ram/users/{user}/policies/attach", c.signedIn(c.AttachPolicy))
+	c.mux.Handle("POST /ram/users/{user}/policies/detach", c.signedIn(c.DetachPolicy))
+	c.mux.Handle("GET /ram/roles", c.signedIn(c.ListRoles))
+	c.mux.Handle("POST /ram/roles", c.signedIn(c.CreateRole))
+	c.mux.Handle("POST /ram/quick-authorize", c.signedIn(c.QuickAuthorize))
+	c.mux.Handle("GET /ram/roles/{role}", c.signedIn(c.GetRole))
+	c.mux.Handle("POST /ram/roles/{role}/trust", c.signedIn(c.UpdateRoleTrust))
+	c.mux.Handle("POST /ram/roles/{role}/delete", c.signedIn(c.DeleteRole))
+	c.mux.Handle("POST /ram/roles/{role}/policies/attach", c.signedIn(c.AttachPolicy))
+	c.mux.Handle("POST /ram/roles/{role}/policies/detach", c.signedIn(c.DetachPolicy))
+	c.mux.Handle("GET /ram/policies", c.signedIn(c.ListPolicies))
+	c.mux.Handle("POST /ram/policies", c.signedIn(c.CreatePolicy))
+	c.mux.Handle("GET /ram/policies/{type}/{policy}", c.signedIn(c.GetPolicy))
+	c.mux.Handle("POST /ram/policies/Custom/{policy}", c.signedIn(c.UpdatePolicy))
+	c.mux.Handle("POST /ram/policies/Custom/{policy}/delete", c.signedIn(c.DeletePolicy))
 
 	c.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		c.renderStatus(w, r, nil, http.StatusNotFound, "notfound", page{Title: "Not found"})

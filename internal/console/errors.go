@@ -5,8 +5,12 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+
+	"github.com/ossfc/ossfc/internal/fc/fcclient"
+	"github.com/ossfc/ossfc/internal/ram/ramclient"
 )
 
 // errorView is an error as shown to the user: a plain sentence first, then
@@ -14,6 +18,7 @@ import (
 type errorView struct {
 	Status    int    `json:"status"`
 	Summary   string `json:"summary"`
+	Source    string `json:"source,omitempty"` // "OSS", "Function Compute" or "RAM"
 	Code      string `json:"code,omitempty"`
 	Message   string `json:"message,omitempty"`
 	RequestID string `json:"requestId,omitempty"`
@@ -64,11 +69,28 @@ var plainWords = map[string]string{
 	"TooManyAccessPointsForObjectProcess":      "The Object FC Access Point quota is used up. Delete one first.",
 	"TooManyBuckets":                           "The bucket quota is used up. Delete a bucket first.",
 	"UserDisable":                              "This user or access key is disabled.",
+
+	// Function Compute's admin API.
+	"AliasNotFound":         "The function has no alias with this name.",
+	"AssumeRoleFailed":      "The function's role could not be assumed. Check the role's trust policy, or run quick authorization.",
+	"FunctionNotStarted":    "The function did not start. Its recent invocations show its output.",
+	"ResourceAlreadyExists": "A function, version or alias with this name already exists.",
+	"ResourceInUse":         "It is still in use: an alias points at this version. Move or delete the alias first.",
+	"ResourceThrottled":     "The function is busy: all its instances are taken. Try again in a moment.",
+	"VersionNotFound":       "The function has no version with this number.",
+
+	// RAM's admin API; the codes carry the entity after a dot.
+	"DeleteConflict":      "It is still in use: detach its policies or delete its access keys first.",
+	"EntityAlreadyExists": "One with this name already exists. Pick another name.",
+	"EntityNotExist":      "It does not exist.",
+	"InvalidParameter":    "A value in the request was rejected.",
+	"LimitExceeded":       "The limit is reached. Delete one first.",
+	"NoPermission":        "You are not allowed to do this. Ask the account owner to grant the permission named below.",
 }
 
-// explain turns any error of an action into what the user sees. Only
-// service errors and the console's own input errors carry their text to
-// the page; anything else is logged and shown as a generic failure.
+// explain turns any error of an action into the view shown to the user.
+// Only service errors and the console's own input errors carry their text
+// to the page. Anything else is logged and shown as a generic failure.
 func (c *Console) explain(r *http.Request, err error) *errorView {
 	var input *userError
 	if errors.As(err, &input) {
@@ -77,11 +99,15 @@ func (c *Console) explain(r *http.Request, err error) *errorView {
 
 	var se *oss.ServiceError
 	if errors.As(err, &se) {
-		return serviceErrorView(se.StatusCode, se.Code, se.Message, se.RequestID, se.EC)
+		return serviceErrorView("OSS", se.StatusCode, se.Code, se.Message, se.RequestID, se.EC)
 	}
-	var ae *adminError
-	if errors.As(err, &ae) {
-		return serviceErrorView(ae.status, ae.code, ae.message, ae.requestID, "")
+	var fe *fcclient.Error
+	if errors.As(err, &fe) {
+		return serviceErrorView("Function Compute", fe.StatusCode, fe.Code, fe.Message, fe.RequestID, "")
+	}
+	var re *ramclient.Error
+	if errors.As(err, &re) {
+		return serviceErrorView("RAM", re.StatusCode, re.Code, re.Message, re.RequestID, "")
 	}
 
 	if errors.Is(err, context.Canceled) {
@@ -98,27 +124,23 @@ func (c *Console) explain(r *http.Request, err error) *errorView {
 		Summary: "Something went wrong in the console. The server log has the details."}
 }
 
-func serviceErrorView(status int, code, message, requestID, ec string) *errorView {
+// serviceErrorView explains an error response. RAM codes carry the entity
+// after a dot (EntityNotExist.User), so a code without its own entry is
+// looked up without that part.
+func serviceErrorView(source string, status int, code, message, requestID, ec string) *errorView {
 	summary := plainWords[code]
+	if summary == "" {
+		base, _, _ := strings.Cut(code, ".")
+		summary = plainWords[base]
+	}
 	if summary == "" {
 		summary = "The request failed."
 	}
 	if status == 0 {
 		status = http.StatusBadGateway
 	}
-	return &errorView{Status: status, Summary: summary, Code: code, Message: message, RequestID: requestID, EC: ec}
+	return &errorView{Status: status, Summary: summary, Source: source, Code: code, Message: message, RequestID: requestID, EC: ec}
 }
-
-// adminError is an error response of the admin API (functions, RAM),
-// converted by the admin clients' wrappers.
-type adminError struct {
-	status    int
-	code      string
-	message   string
-	requestID string
-}
-
-func (e *adminError) Error() string { return e.code + ": " + e.message }
 
 // serviceCode returns the OSS or admin API error code of err, or "".
 func serviceCode(err error) string {
@@ -126,9 +148,13 @@ func serviceCode(err error) string {
 	if errors.As(err, &se) {
 		return se.Code
 	}
-	var ae *adminError
-	if errors.As(err, &ae) {
-		return ae.code
+	var fe *fcclient.Error
+	if errors.As(err, &fe) {
+		return fe.Code
+	}
+	var re *ramclient.Error
+	if errors.As(err, &re) {
+		return re.Code
 	}
 	return ""
 }

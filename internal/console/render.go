@@ -20,6 +20,7 @@ type page struct {
 
 	// Set by render for signed-in pages.
 	AccessKeyID string
+	Identity    string // the principal's ARN, when known
 	CSRF        string
 	Flash       *flash
 
@@ -35,15 +36,28 @@ type pageSet struct {
 }
 
 var templateFuncs = template.FuncMap{
-	"bytes":     formatBytes,
-	"time":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
-	"query":     url.QueryEscape,
-	"pathseg":   url.PathEscape,
-	"base":      func(key string) string { return path.Base(strings.TrimSuffix(key, "/")) },
-	"hasprefix": strings.HasPrefix,
-	"json": func(v any) (string, error) {
-		b, err := json.MarshalIndent(v, "", "  ")
-		return string(b), err
+	"bytes":       formatBytes,
+	"time":        func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	"query":       url.QueryEscape,
+	"pathseg":     url.PathEscape,
+	"base":        func(key string) string { return path.Base(strings.TrimSuffix(key, "/")) },
+	"hasprefix":   strings.HasPrefix,
+	"json_indent": indentJSON,
+	// dict builds a map from key and value pairs, to pass several values
+	// to a shared template.
+	"dict": func(pairs ...any) (map[string]any, error) {
+		if len(pairs)%2 != 0 {
+			return nil, fmt.Errorf("dict needs key and value pairs, got %d arguments", len(pairs))
+		}
+		m := make(map[string]any, len(pairs)/2)
+		for i := 0; i < len(pairs); i += 2 {
+			key, ok := pairs[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict key %v is not a string", pairs[i])
+			}
+			m[key] = pairs[i+1]
+		}
+		return m, nil
 	},
 }
 
@@ -76,6 +90,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, s *session, nam
 func (c *Console) renderStatus(w http.ResponseWriter, r *http.Request, s *session, status int, name string, p page) {
 	if s != nil {
 		p.AccessKeyID = s.accessKeyID
+		p.Identity = s.identity
 		p.CSRF = s.csrf
 		if p.Flash == nil {
 			p.Flash = s.takeFlash()

@@ -5,10 +5,14 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+
+	"github.com/ossfc/ossfc/internal/fc/fcclient"
+	"github.com/ossfc/ossfc/internal/ram/ramclient"
 )
 
 const (
@@ -35,8 +39,14 @@ type session struct {
 	accessKeySecret string
 	securityToken   string
 
-	// oss calls the OSS API with the session's key.
+	// oss calls the OSS API with the session's key; fc and ram call the
+	// admin API with it (nil when the console has no admin URL).
 	oss *oss.Client
+	fc  *fcclient.Client
+	ram *ramclient.Client
+
+	// identity is the principal's ARN, when the server could tell it.
+	identity string
 
 	created time.Time
 
@@ -81,14 +91,12 @@ func newSessionStore(idle, maxAge time.Duration, now func() time.Time) *sessionS
 	return &sessionStore{idle: idle, maxAge: maxAge, now: now, sessions: map[string]*session{}}
 }
 
-// create stores a new session for a verified key and removes expired ones.
-func (st *sessionStore) create(accessKeyID, secret, token string, client *oss.Client) *session {
+// create stores s as a new session, with a fresh id and CSRF token, and
+// removes expired sessions.
+func (st *sessionStore) create(s *session) *session {
 	now := st.now()
-	s := &session{
-		id: randomToken(), csrf: randomToken(),
-		accessKeyID: accessKeyID, accessKeySecret: secret, securityToken: token,
-		oss: client, created: now, lastSeen: now,
-	}
+	s.id, s.csrf = randomToken(), randomToken()
+	s.created, s.lastSeen = now, now
 
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -162,6 +170,9 @@ func (c *Console) signedIn(h sessionHandler) http.Handler {
 			return
 		}
 
+		if isForm(r) {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && !validCSRF(r, s.csrf) {
 			c.renderError(w, r, s, &errorView{Status: http.StatusForbidden,
 				Summary: "The form was stale or sent from another site, so nothing was changed. Reload the page and try again."})
@@ -172,6 +183,16 @@ func (c *Console) signedIn(h sessionHandler) http.Handler {
 			c.renderError(w, r, s, c.explain(r, err))
 		}
 	})
+}
+
+// maxFormBytes caps a form body: the largest is a function's zip file.
+const maxFormBytes = maxZipBytes + 1<<20
+
+// isForm reports whether r carries an HTML form, which the CSRF check
+// parses.
+func isForm(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
 }
 
 // validCSRF reports whether r carries the session's token in the header or

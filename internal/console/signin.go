@@ -7,6 +7,10 @@ import (
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+
+	"github.com/ossfc/ossfc/internal/adminclient"
+	"github.com/ossfc/ossfc/internal/fc/fcclient"
+	"github.com/ossfc/ossfc/internal/ram/ramclient"
 )
 
 // signInForm is the data of the sign-in page.
@@ -56,8 +60,8 @@ func (c *Console) SignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	client := c.ossClient(id, secret, token)
-	_, err = client.ListBuckets(r.Context(), &oss.ListBucketsRequest{MaxKeys: 1})
+	s := c.newSession(id, secret, token)
+	_, err = s.oss.ListBuckets(r.Context(), &oss.ListBucketsRequest{MaxKeys: 1})
 	if err != nil && serviceCode(err) != "AccessDenied" {
 		e := c.explain(r, err)
 		if e.Status < 400 {
@@ -67,7 +71,12 @@ func (c *Console) SignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s := c.sessions.create(id, secret, token, client)
+	if s.ram != nil {
+		if who, err := s.ram.GetCallerIdentity(r.Context()); err == nil {
+			s.identity = who.Arn
+		}
+	}
+	s = c.sessions.create(s)
 	clearCookie(w, r, signInCookie)
 	setSessionCookie(w, r, s.id)
 	c.logger.Info("console sign-in", "access_key_id", id)
@@ -82,12 +91,22 @@ func (c *Console) SignOut(w http.ResponseWriter, r *http.Request, s *session) er
 	return nil
 }
 
-// ossClient returns an OSS SDK client that signs with the given key (V4).
-func (c *Console) ossClient(id, secret, token string) *oss.Client {
+// newSession returns a session, not yet stored, whose clients sign every
+// request with the given key: the OSS SDK client with V4, and the admin API
+// clients the way the admin API verifies requests.
+func (c *Console) newSession(id, secret, token string) *session {
 	cfg := oss.LoadDefaultConfig().
 		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, token)).
 		WithRegion(c.opts.Region).
 		WithEndpoint(c.opts.Endpoint).
 		WithHttpClient(c.opts.HTTPClient)
-	return oss.NewClient(cfg)
+	s := &session{accessKeyID: id, accessKeySecret: secret, securityToken: token, oss: oss.NewClient(cfg)}
+
+	if c.opts.AdminURL != "" {
+		admin := adminclient.Config{URL: c.opts.AdminURL, Region: c.opts.Region,
+			AccessKeyID: id, AccessKeySecret: secret, SecurityToken: token}
+		s.fc = fcclient.New(admin.URL+"/admin/fc", c.opts.HTTPClient, admin.Sign)
+		s.ram = ramclient.New(admin.URL+"/admin/ram", c.opts.HTTPClient, admin.Sign)
+	}
+	return s
 }

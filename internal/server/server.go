@@ -240,6 +240,7 @@ func (s *Server) consoleHandler() http.Handler {
 	mux.Handle("/admin/", s.adminHandler())
 	mux.Handle("/", console.New(console.Options{
 		Endpoint: "http://" + s.Addr("api"),
+		AdminURL: "http://" + s.Addr("console"),
 		Region:   s.cfg.Region,
 		Logger:   s.logger.With("component", "console"),
 	}))

@@ -17,6 +17,9 @@ const rules = {
     (v.endsWith("-ossalias") ? "An access point name must not end with -ossalias." : ""),
   fcaccesspoint: (v) => nameProblem(v, 3, 63, "An Object FC Access Point name") ||
     (v.endsWith("-opapalias") ? "An Object FC Access Point name must not end with -opapalias." : ""),
+  function: (v) => (v.length < 1 || v.length > 64) ? "A function name has 1 to 64 characters." :
+    !/^[A-Za-z_]/.test(v) ? "A function name starts with a letter or an underscore." :
+    !/^[A-Za-z0-9_-]+$/.test(v) ? "A function name may contain only letters, digits, underscores (_) and hyphens (-)." : "",
   ramname: (v) => (v.length < 1 || v.length > 64 || !/^[A-Za-z0-9._@-]+$/.test(v))
     ? "A name has 1 to 64 characters: letters, digits, periods (.), underscores (_), hyphens (-) and @." : "",
   json: (v) => {

@@ -277,17 +277,17 @@ func TestObjectFCAliasPassThrough(t *testing.T) {
 				t.Errorf("ListObjectsV2 through the Object FC alias = %+v, %v", v2, err)
 			}
 
-			// GetObject must run the function; it never returns the
-			// untransformed bytes.
+			// GetObject must run the function, which is not deployed here;
+			// it never returns the untransformed bytes.
 			res, err := c.GetObject(ctx, &oss.GetObjectRequest{Bucket: a, Key: oss.Ptr("k")})
 			if err == nil {
 				body, _ := io.ReadAll(res.Body)
 				res.Body.Close()
 				t.Fatalf("GetObject through the Object FC alias returned %q", body)
 			}
-			se := wantServiceError(t, "GetObject through the Object FC alias", err, 501, "NotImplemented")
-			if !strings.Contains(se.Message, "fc-ap-01") || !strings.Contains(se.Message, "function") {
-				t.Errorf("message %q does not name the Object FC Access Point and the missing function invocation", se.Message)
+			se := wantServiceError(t, "GetObject through the Object FC alias", err, 500, "FunctionNotFound")
+			if !strings.Contains(se.Message, "fc-ap-01") || !strings.Contains(se.Message, "functions/fc-01") {
+				t.Errorf("message %q does not name the Object FC Access Point and the missing function", se.Message)
 			}
 
 			_, err = c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("pass-bucket"), Key: oss.Ptr("copy"), SourceBucket: a, SourceKey: oss.Ptr("k")})

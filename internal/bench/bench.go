@@ -40,7 +40,7 @@ type Options struct {
 	Quick bool
 }
 
-// Env is what a scenario runs against.
+// Env is the server, client and bucket a scenario runs against.
 type Env struct {
 	Options Options
 	Client  *oss.Client

@@ -37,8 +37,8 @@ func TestPatternReader(t *testing.T) {
 }
 
 // TestMainQuickAgainstEndpoint runs every scenario in quick mode against a
-// test server given by -endpoint; the memory scenario skips itself because
-// the server is not a child process. It checks that each figure is
+// test server given by -endpoint. The memory scenario skips itself, because
+// that server is not a child process. The test checks that each figure is
 // reported, not its value.
 func TestMainQuickAgainstEndpoint(t *testing.T) {
 	env := testenv.Start(t)

@@ -71,15 +71,6 @@ func (s *Server) GetObjectAcl(w http.ResponseWriter, r *http.Request, req *Reque
 	})
 }
 
-// setVersionID sets x-oss-version-id for a version of a bucket that has had
-// versioning, including "null" for a version written before; a bucket that
-// never had versioning sends none.
-func (s *Server) setVersionID(h http.Header, req *Request, versionID string) {
-	if req.Bucket != nil && req.Bucket.Versioning != "" && versionID != "" {
-		h.Set("x-oss-version-id", versionID)
-	}
-}
-
 // missingHeader returns MissingArgument naming a required header.
 func missingHeader(name string) error {
 	return osserr.Newf(osserr.MissingArgument, "The %s header is required.", name).With("ArgumentName", name)

@@ -34,6 +34,15 @@ func (s *Server) GetBucketVersioning(w http.ResponseWriter, r *http.Request, req
 	return writeXML(w, http.StatusOK, VersioningConfiguration{Status: req.Bucket.Versioning})
 }
 
+// setVersionID sets x-oss-version-id on a bucket that has had versioning,
+// "null" included for versions written before it was enabled. A bucket that
+// never had versioning gets no header.
+func (s *Server) setVersionID(h http.Header, req *Request, versionID string) {
+	if req.Bucket != nil && req.Bucket.Versioning != "" && versionID != "" {
+		h.Set("x-oss-version-id", versionID)
+	}
+}
+
 // ListVersionsResult is the ListObjectVersions response.
 type ListVersionsResult struct {
 	XMLName             xml.Name       `xml:"ListVersionsResult"`

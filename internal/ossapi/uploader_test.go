@@ -29,13 +29,15 @@ func TestUploaderAndDownloader(t *testing.T) {
 	}
 
 	tests := []struct {
-		name     string
-		parallel int
-		fromFile bool
+		name       string
+		parallel   int
+		fromFile   bool
+		sequential bool // the sequential parameter, which forces one part at a time
 	}{
-		{"sequential from reader", 1, false},
-		{"parallel from reader", 4, false},
-		{"parallel from file", 3, true},
+		{"one at a time from reader", 1, false, false},
+		{"sequential parameter", 4, false, true},
+		{"parallel from reader", 4, false, false},
+		{"parallel from file", 3, true, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,6 +46,9 @@ func TestUploaderAndDownloader(t *testing.T) {
 				o.ParallelNum = tc.parallel
 			})
 			req := &oss.PutObjectRequest{Bucket: oss.Ptr("uploader"), Key: oss.Ptr(tc.name)}
+			if tc.sequential {
+				req.Parameters = map[string]string{"sequential": ""}
+			}
 			var res *oss.UploadResult
 			var err error
 			if tc.fromFile {

@@ -211,9 +211,13 @@ func (s *Server) GetBucketStat(w http.ResponseWriter, r *http.Request, req *Requ
 	if err != nil {
 		return err
 	}
+	uploads, err := s.store.MultipartUploadCount(r.Context(), req.Bucket.Name)
+	if err != nil {
+		return err
+	}
 	return writeXML(w, http.StatusOK, BucketStat{
 		Storage: size, ObjectCount: count, StandardStorage: size, StandardObjectCount: count,
-		LastModifiedTime: s.now().Unix(),
+		MultipartUploadCount: uploads, LastModifiedTime: s.now().Unix(),
 	})
 }
 

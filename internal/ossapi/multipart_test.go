@@ -138,6 +138,14 @@ func TestMultipartUploadAndList(t *testing.T) {
 		t.Fatalf("ListMultipartUploads = %+v, %v", uploads, err)
 	}
 
+	stat, err := c.GetBucketStat(ctx, &oss.GetBucketStatRequest{Bucket: oss.Ptr("mpart")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stat.MultipartUploadCount != 1 {
+		t.Errorf("GetBucketStat MultipartUploadCount = %d, want 1", stat.MultipartUploadCount)
+	}
+
 	// A bucket with an upload in progress is not empty.
 	_, err = c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr("mpart")})
 	wantCode(t, err, 409, "BucketNotEmpty")

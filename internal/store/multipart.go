@@ -521,3 +521,12 @@ func (s *Store) ListMultipartUploads(ctx context.Context, bucket string, in List
 		}
 	}
 }
+
+// MultipartUploadCount returns the number of uploads in progress in bucket.
+func (s *Store) MultipartUploadCount(ctx context.Context, bucket string) (int64, error) {
+	n, err := s.meta.Uploads().Count(ctx, bucket)
+	if err != nil {
+		return 0, osserr.Internal(err)
+	}
+	return n, nil
+}

@@ -183,13 +183,13 @@ func TestRangedReadsAcrossSegments(t *testing.T) {
 	}
 	for _, rg := range ranges {
 		want := all[rg[0] : rg[0]+rg[1]]
-		for _, how := range []string{"Read", "WriteTo"} {
+		for _, method := range []string{"Read", "WriteTo"} {
 			r, err := s.OpenObject(ctx, o, rg[0], rg[1])
 			if err != nil {
 				t.Fatalf("open %v: %v", rg, err)
 			}
 			var got []byte
-			if how == "Read" {
+			if method == "Read" {
 				got, err = io.ReadAll(struct{ io.Reader }{r})
 			} else {
 				var buf bytes.Buffer
@@ -198,7 +198,7 @@ func TestRangedReadsAcrossSegments(t *testing.T) {
 			}
 			r.Close()
 			if err != nil || !bytes.Equal(got, want) {
-				t.Errorf("%s of %d+%d: %d bytes, %v; want %d bytes", how, rg[0], rg[1], len(got), err, len(want))
+				t.Errorf("%s of %d+%d: %d bytes, %v; want %d bytes", method, rg[0], rg[1], len(got), err, len(want))
 			}
 		}
 	}

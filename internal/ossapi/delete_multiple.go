@@ -12,6 +12,11 @@ import (
 // MaxDeleteObjects is the most keys one DeleteMultipleObjects may name.
 const MaxDeleteObjects = 1000
 
+// maxDeleteBody bounds a DeleteMultipleObjects body. The request is limited
+// by its key count, so the body must fit 1,000 keys of 1,023 bytes even when
+// XML escaping makes each byte five ("&amp;").
+const maxDeleteBody = 6 << 20
+
 // deleteRequest is the DeleteMultipleObjects body.
 type deleteRequest struct {
 	Quiet   string `xml:"Quiet"`
@@ -49,7 +54,7 @@ func (s *Server) DeleteMultipleObjects(w http.ResponseWriter, r *http.Request, r
 	}
 
 	var body deleteRequest
-	if err := readXML(r, &body); err != nil {
+	if err := readXMLLimit(r, &body, maxDeleteBody); err != nil {
 		return err
 	}
 	if len(body.Objects) == 0 {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/base64"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -269,4 +270,43 @@ func presignPutMD5(t *testing.T, c *oss.Client, key, md5 string) *url.URL {
 	}
 	u, _ := url.Parse(p.URL)
 	return u
+}
+
+func TestRequestLimits(t *testing.T) {
+	env := testenv.Start(t)
+	c := env.Client()
+	createBucket(t, c, "length")
+
+	// A Content-Length over 5 GiB is rejected before any byte is read.
+	u := presignPutMD5(t, c, "huge", "")
+	responses := rawExchange(t, env, "PUT "+u.RequestURI()+" HTTP/1.1\r\nHost: "+u.Host+
+		"\r\nContent-Length: 5368709121\r\n\r\n")
+	if len(responses) == 0 {
+		t.Fatalf("no response to a 5 GiB + 1 upload")
+	}
+	res := responses[0]
+	body, _ := io.ReadAll(res.Body)
+	res.Request = &http.Request{Method: "PUT", Host: env.Server.Addr("api")}
+	checkErrorResponse(t, res, body, 400, "EntityTooLarge", "")
+
+	// Request headers over 64 KiB.
+	header := http.Header{"X-Oss-Meta-Big": {strings.Repeat("v", 70<<10)}}
+	res, _ = doRaw(t, env, "GET", env.URL+"/length/k", header, nil)
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("70 KiB of headers: status %d, want 431", res.StatusCode)
+	}
+
+	// DeleteMultipleObjects is bounded by its 1,000 keys, not by the 1 MiB
+	// of other XML bodies: 1,000 keys of 1,023 bytes are accepted.
+	objs := make([]oss.DeleteObject, 1000)
+	for i := range objs {
+		objs[i] = oss.DeleteObject{Key: oss.Ptr(fmt.Sprintf("%04d", i) + strings.Repeat("&", 1019))}
+	}
+	res2, err := c.DeleteMultipleObjects(ctx, &oss.DeleteMultipleObjectsRequest{Bucket: oss.Ptr("length"), Objects: objs})
+	if err != nil {
+		t.Fatalf("1,000 keys of 1,023 bytes: %v", err)
+	}
+	if len(res2.DeletedObjects) != 1000 {
+		t.Errorf("%d keys reported deleted, want 1000", len(res2.DeletedObjects))
+	}
 }

@@ -31,7 +31,12 @@ func writeXML(w http.ResponseWriter, status int, v any) error {
 // readXML decodes an XML request body of at most MaxXMLBody bytes into v.
 // Element order is free; unknown elements are ignored.
 func readXML(r *http.Request, v any) error {
-	body, err := readBody(r, MaxXMLBody)
+	return readXMLLimit(r, v, MaxXMLBody)
+}
+
+// readXMLLimit is readXML with another size limit.
+func readXMLLimit(r *http.Request, v any, limit int64) error {
+	body, err := readBody(r, limit)
 	if err != nil {
 		return err
 	}

@@ -135,6 +135,9 @@ func TestServerEnvironment(t *testing.T) {
 	if !strings.Contains(p.stdout.String(), "region cn-beijing") || !strings.Contains(p.stdout.String(), account) {
 		t.Errorf("stdout does not reflect the environment:\n%s", p.stdout)
 	}
+	if !strings.Contains(p.stdout.String(), "secret in OSSFC_ROOT_ACCESS_KEY_SECRET") {
+		t.Errorf("stdout does not say where the secret is:\n%s", p.stdout)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "credentials")); !os.IsNotExist(err) {
 		t.Errorf("credentials file written although the environment set them: %v", err)
 	}
@@ -207,8 +210,14 @@ func TestServerEnvironment(t *testing.T) {
 func TestServerFlagsOverrideEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	p := startServer(t, []string{"OSSFC_REGION=cn-beijing", "OSSFC_CONSOLE_ADDR=127.0.0.1:1"},
-		"--data", dir, "--region", "cn-shanghai")
+		"--data", dir, "--region", "cn-shanghai", "--advertise-url", "http://oss.example.test:8080")
 	out := p.stdout.String()
+	if portOf(t, p.apiURL) == "0" || !strings.HasPrefix(p.apiURL, "http://127.0.0.1:") {
+		t.Errorf("OSS API printed as %s; want the bound loopback address", p.apiURL)
+	}
+	if !strings.Contains(out, "advertised as: http://oss.example.test:8080") {
+		t.Errorf("the advertised URL is not printed:\n%s", out)
+	}
 	if !strings.Contains(out, "region cn-shanghai") {
 		t.Errorf("--region did not win over OSSFC_REGION:\n%s", out)
 	}

@@ -20,7 +20,10 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Wri
 
 	creds := s.Credentials()
 	fmt.Fprintf(out, "ossfc server is running\n")
-	fmt.Fprintf(out, "  OSS API:       %s  (region %s)\n", s.AdvertiseURL(), cfg.Region)
+	fmt.Fprintf(out, "  OSS API:       http://%s  (region %s)\n", s.Addr("api"), cfg.Region)
+	if cfg.AdvertiseURL != "" {
+		fmt.Fprintf(out, "  advertised as: %s\n", cfg.AdvertiseURL)
+	}
 	if addr := s.Addr("internal"); addr != "" {
 		fmt.Fprintf(out, "  internal API:  http://%s\n", addr)
 	}
@@ -28,8 +31,11 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Wri
 		fmt.Fprintf(out, "  console:       http://%s\n", addr)
 	}
 	fmt.Fprintf(out, "  account:       %s\n", creds.AccountID)
-	fmt.Fprintf(out, "  access key id: %s  (secret in %s or OSSFC_ROOT_ACCESS_KEY_SECRET)\n",
-		creds.AccessKeyID, filepath.Join(cfg.DataDir, credentialsFile))
+	secretAt := filepath.Join(cfg.DataDir, credentialsFile)
+	if cfg.RootAccessKeyID != "" {
+		secretAt = "OSSFC_ROOT_ACCESS_KEY_SECRET"
+	}
+	fmt.Fprintf(out, "  access key id: %s  (secret in %s)\n", creds.AccessKeyID, secretAt)
 	logger.Info("listening", "api", s.Addr("api"), "internal", s.Addr("internal"), "console", s.Addr("console"))
 
 	err = s.Serve(ctx)

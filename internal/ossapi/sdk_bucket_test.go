@@ -26,6 +26,14 @@ func TestBucketLifecycle(t *testing.T) {
 				t.Errorf("BucketAlreadyExists EC = %s", se.EC)
 			}
 
+			list, err := c.ListBuckets(ctx, &oss.ListBucketsRequest{Prefix: oss.Ptr(name)})
+			if err != nil {
+				t.Fatalf("ListBuckets: %v", err)
+			}
+			if len(list.Buckets) != 1 || oss.ToString(list.Buckets[0].Name) != name {
+				t.Errorf("ListBuckets with prefix %s = %d buckets", name, len(list.Buckets))
+			}
+
 			info, err := c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr(name)})
 			if err != nil {
 				t.Fatalf("GetBucketInfo: %v", err)

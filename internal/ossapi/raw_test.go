@@ -302,11 +302,11 @@ func TestRequestLimits(t *testing.T) {
 	for i := range objs {
 		objs[i] = oss.DeleteObject{Key: oss.Ptr(fmt.Sprintf("%04d", i) + strings.Repeat("&", 1019))}
 	}
-	res2, err := c.DeleteMultipleObjects(ctx, &oss.DeleteMultipleObjectsRequest{Bucket: oss.Ptr("length"), Objects: objs})
+	deleted, err := c.DeleteMultipleObjects(ctx, &oss.DeleteMultipleObjectsRequest{Bucket: oss.Ptr("length"), Objects: objs})
 	if err != nil {
 		t.Fatalf("1,000 keys of 1,023 bytes: %v", err)
 	}
-	if len(res2.DeletedObjects) != 1000 {
-		t.Errorf("%d keys reported deleted, want 1000", len(res2.DeletedObjects))
+	if len(deleted.DeletedObjects) != 1000 {
+		t.Errorf("%d keys reported deleted, want 1000", len(deleted.DeletedObjects))
 	}
 }

@@ -16,10 +16,26 @@ import (
 
 const userMetaPrefix = "x-oss-meta-"
 
+// encryptionHeaders request server-side encryption, which ossfc does not
+// implement; storing the object in the clear would be a wrong success.
+var encryptionHeaders = []string{
+	"x-oss-server-side-encryption",
+	"x-oss-server-side-data-encryption",
+	"x-oss-server-side-encryption-key-id",
+}
+
 // objectAttrs reads the stored attributes of a new object from request
 // headers, enforcing the 8 KiB limit on user metadata and the allowed ACL
-// and storage class values.
+// and storage class values. A request for server-side encryption fails with
+// NotImplemented.
 func objectAttrs(h http.Header) (store.Attrs, error) {
+	for _, name := range encryptionHeaders {
+		if h.Get(name) != "" {
+			return store.Attrs{}, osserr.Newf(osserr.NotImplemented,
+				"Server-side encryption (%s) is not implemented by ossfc; send the request without it.", name)
+		}
+	}
+
 	a := store.Attrs{
 		ContentType:        h.Get("Content-Type"),
 		CacheControl:       h.Get("Cache-Control"),

@@ -362,3 +362,22 @@ func TestObjectStreamedBodyWithoutLength(t *testing.T) {
 		t.Errorf("chunked upload read back %d bytes, want %d", len(got), len(body))
 	}
 }
+
+func TestServerSideEncryptionNotImplemented(t *testing.T) {
+	env := testenv.Start(t)
+	c := env.Client(testenv.NoRetry)
+	createBucket(t, c, "sse")
+	_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("sse"), Key: oss.Ptr("k"),
+		Body: strings.NewReader("secret"), ServerSideEncryption: oss.Ptr("AES256")})
+	serviceError(t, err, 501, "NotImplemented")
+	if exists, err := c.IsObjectExist(ctx, "sse", "k"); err != nil || exists {
+		t.Errorf("object stored although encryption was refused: %v, %v", exists, err)
+	}
+
+	putObject(t, c, "sse", "plain", []byte("x"))
+	_, err = c.CopyObject(ctx, &oss.CopyObjectRequest{Bucket: oss.Ptr("sse"), Key: oss.Ptr("copy"),
+		SourceKey: oss.Ptr("plain"), ServerSideEncryption: oss.Ptr("KMS")})
+	serviceError(t, err, 501, "NotImplemented")
+	_, err = c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("sse"), Key: oss.Ptr("plain"), Process: oss.Ptr("image/resize,w_10")})
+	serviceError(t, err, 501, "NotImplemented")
+}

@@ -48,6 +48,13 @@ func (s *Server) PutObject(w http.ResponseWriter, r *http.Request, req *Request)
 
 // GetObject downloads an object, or a range of it: GET /<key>.
 func (s *Server) GetObject(w http.ResponseWriter, r *http.Request, req *Request) error {
+	// Serving the original for a processing request would be a wrong
+	// success. Object FC Access Points, which pass x-oss-process to their
+	// function, do not come here.
+	if r.URL.Query().Has("x-oss-process") {
+		return osserr.New(osserr.NotImplemented, "Image and document processing (x-oss-process) is not implemented by ossfc.")
+	}
+
 	o, err := s.store.HeadObject(r.Context(), req.Bucket.Name, req.Target.Key, r.URL.Query().Get("versionId"))
 	if err != nil {
 		return err

@@ -119,7 +119,6 @@ func TestErrorResponseFormat(t *testing.T) {
 		{"not implemented", "GET", env.URL + "/errors/?cors", 501, "NotImplemented", ""},
 		{"not implemented object", "POST", env.URL + "/errors/k?restore", 501, "NotImplemented", ""},
 		{"not implemented HEAD", "HEAD", env.URL + "/errors/k?symlink", 501, "NotImplemented", ""},
-		{"image processing", "GET", env.URL + "/errors/k.jpg?x-oss-process=image/resize,w_100", 501, "NotImplemented", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

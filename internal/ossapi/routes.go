@@ -217,7 +217,7 @@ var unimplementedSubresources = []string{
 	"replicationProgress", "requestPayment", "requesterQosInfo", "resourceGroup", "resourcePool",
 	"restore", "rtc", "select", "sequential", "style", "symlink", "transferAcceleration", "udf",
 	"vod", "website", "worm", "wormExtend", "wormId", "x-oss-async-process", "cleanRestoredObject",
-	"regions", "metadataTableConfiguration", "callback", "processConfiguration", "x-oss-process",
+	"regions", "metadataTableConfiguration", "callback", "processConfiguration",
 }
 
 // selectors are the query parameters that choose an operation: a plain

@@ -13,7 +13,7 @@ import (
 	"github.com/ossfc/ossfc/internal/osserr"
 )
 
-// Serve answers one transformed GetObject: it prepares and invokes the
+// Serve serves one transformed GetObject: it prepares and invokes the
 // function, waits for its WriteGetObjectResponse at most the function's
 // timeout, and relays the response to w as it arrives.
 //
@@ -167,7 +167,7 @@ func relay(w http.ResponseWriter, resp *Response) (int64, error) {
 	return copyHoldingLast(flushWriter{w}, body)
 }
 
-// errorBody is the OSS error document sent when a function answers an error
+// errorBody is the OSS error document sent when a function returns an error
 // status without a body, so that SDKs get a parsable error.
 func errorBody(status int, requestID string) []byte {
 	code := map[int]osserr.Code{

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -133,16 +134,22 @@ func (f functionRuntime) Invoke(ctx context.Context, fn *objectfc.Function, requ
 		AccountID: fn.AccountID, Function: fn.Name, Qualifier: fn.Qualifier,
 		Payload: event, RequestID: requestID, Credentials: &c,
 	})
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
+	}
+	reason := err.Error()
+	var ie *fc.InvokeError
+	if errors.As(err, &ie) {
+		reason = ie.Reason
+	}
+	switch {
 	case errors.Is(err, fc.ErrThrottled):
-		return errors.Join(objectfc.ErrThrottled, err)
+		return fmt.Errorf("%w: %s", objectfc.ErrThrottled, reason)
 	case errors.Is(err, fc.ErrTimeout):
-		return errors.Join(objectfc.ErrFunctionTimeout, err)
+		return fmt.Errorf("%w: %s", objectfc.ErrFunctionTimeout, reason)
 	case errors.Is(err, fc.ErrFunctionNotFound):
-		return errors.Join(objectfc.ErrFunctionNotFound, err)
+		return fmt.Errorf("%w: %s", objectfc.ErrFunctionNotFound, reason)
 	default:
-		return errors.Join(objectfc.ErrFunctionFailed, err)
+		return fmt.Errorf("%w: %s", objectfc.ErrFunctionFailed, reason)
 	}
 }

@@ -357,3 +357,52 @@ func TestAccessPointEndpointsWithDomain(t *testing.T) {
 		t.Errorf("endpoints = %s, %s; want %s", *got.PublicEndpoint, *got.InternalEndpoint, want)
 	}
 }
+
+func TestMultipartThroughAlias(t *testing.T) {
+	env := testenv.Start(t)
+	admin := env.Client()
+	putBucket(t, admin, "mp-bucket")
+	alias := *createAccessPoint(t, admin, "mp-bucket", "ap-01").Alias
+	a := oss.Ptr(alias)
+	part := bytes.Repeat([]byte("p"), 100<<10)
+	if _, err := admin.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("mp-bucket"), Key: oss.Ptr("source"), Body: strings.NewReader("tail")}); err != nil {
+		t.Fatal(err)
+	}
+
+	for name, c := range map[string]*oss.Client{"path-v4": env.Client(testenv.NoRetry), "virtual-v1": env.VirtualHostedClient(testenv.V1, testenv.NoRetry)} {
+		t.Run(name, func(t *testing.T) {
+			key := "big-" + name
+			init, err := c.InitiateMultipartUpload(ctx, &oss.InitiateMultipartUploadRequest{Bucket: a, Key: oss.Ptr(key)})
+			if err != nil {
+				t.Fatalf("InitiateMultipartUpload through the alias: %v", err)
+			}
+			if *init.Bucket != alias {
+				t.Errorf("InitiateMultipartUpload Bucket = %q, want the alias", *init.Bucket)
+			}
+			p1, err := c.UploadPart(ctx, &oss.UploadPartRequest{Bucket: a, Key: oss.Ptr(key), UploadId: init.UploadId, PartNumber: 1, Body: bytes.NewReader(part)})
+			if err != nil {
+				t.Fatalf("UploadPart through the alias: %v", err)
+			}
+			p2, err := c.UploadPartCopy(ctx, &oss.UploadPartCopyRequest{Bucket: a, Key: oss.Ptr(key), UploadId: init.UploadId, PartNumber: 2,
+				SourceBucket: a, SourceKey: oss.Ptr("source")})
+			if err != nil {
+				t.Fatalf("UploadPartCopy from the alias: %v", err)
+			}
+			parts, err := c.ListParts(ctx, &oss.ListPartsRequest{Bucket: a, Key: oss.Ptr(key), UploadId: init.UploadId})
+			if err != nil || len(parts.Parts) != 2 || *parts.Bucket != alias {
+				t.Errorf("ListParts through the alias = %+v, %v", parts, err)
+			}
+			done, err := c.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{Bucket: a, Key: oss.Ptr(key), UploadId: init.UploadId,
+				CompleteMultipartUpload: &oss.CompleteMultipartUpload{Parts: []oss.UploadPart{{PartNumber: 1, ETag: p1.ETag}, {PartNumber: 2, ETag: p2.ETag}}}})
+			if err != nil {
+				t.Fatalf("CompleteMultipartUpload through the alias: %v", err)
+			}
+			if *done.Bucket != alias {
+				t.Errorf("CompleteMultipartUpload Bucket = %q, want the alias", *done.Bucket)
+			}
+			if got := readObject(t, admin, "mp-bucket", key); got != string(part)+"tail" {
+				t.Errorf("completed object is %d bytes, want %d", len(got), len(part)+4)
+			}
+		})
+	}
+}

@@ -171,13 +171,13 @@ func TestListObjectsDelimiterAndPaging(t *testing.T) {
 			}
 			for _, tc := range cases {
 				want := expectListing(listingKeys, tc.prefix, tc.delimiter, "")
-				// Paging logic does not depend on the addressing style or
-				// signature, so only one client runs every page size.
+				// The store's tests page with every small size; here paging
+				// runs once per client, through markers and tokens.
 				sizes := []int32{1000}
 				if sc.name == "path-v4" {
-					sizes = []int32{1, 3, 1000}
+					sizes = []int32{2, 1000}
 				} else if tc.delimiter == "/" {
-					sizes = []int32{2}
+					sizes = []int32{3}
 				}
 				for _, maxKeys := range sizes {
 					got := listV1(t, c, bucket, tc.prefix, tc.delimiter, maxKeys)

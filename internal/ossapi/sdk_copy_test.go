@@ -263,5 +263,4 @@ func TestDeleteMultipleObjectsLimits(t *testing.T) {
 	}
 	_, err := c.DeleteMultipleObjects(ctx, &oss.DeleteMultipleObjectsRequest{Bucket: oss.Ptr("multi-limit"), Objects: objs})
 	serviceError(t, err, 400, "MalformedXML")
-	// TestRequestLimits deletes 1,000 keys in one request.
 }

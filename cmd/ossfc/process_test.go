@@ -99,7 +99,8 @@ func startServer(t *testing.T, env []string, args ...string) *process {
 	args = append([]string{"server", "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0",
 		"--functions-dir", testenv.FunctionsDir(t)}, args...)
 	p := startProcess(t, env, args...)
-	p.waitOutput(func() bool { return apiLine.MatchString(p.stdout.String()) }, "the OSS API address on stdout")
+	// The access key line is the last of the start-up lines.
+	p.waitOutput(func() bool { return strings.Contains(p.stdout.String(), "access key id:") }, "the start-up lines on stdout")
 	p.apiURL = apiLine.FindStringSubmatch(p.stdout.String())[1]
 	if m := consoleLine.FindStringSubmatch(p.stdout.String()); m != nil {
 		p.consoleURL = m[1]

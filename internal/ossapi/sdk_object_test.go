@@ -24,6 +24,8 @@ var oddKeys = map[string]string{
 	"unicode":      "目录/ファイル/😀.txt",
 	"double-slash": "a//b///c",
 	"trailing":     "dir/",
+	"dots":         "a/../b/./c",
+	"dot-dot":      "..",
 	"query-chars":  "a?b&c=d#e;f",
 	"specials":     "!$'()*,:@[]",
 	"max-length":   strings.Repeat("k", 1023),

@@ -59,8 +59,9 @@ func TestPresignedGetAndPut(t *testing.T) {
 					t.Errorf("%s: presigned PUT ETag %s", name, res.Header.Get("ETag"))
 				}
 
+				disposition := `attachment; filename="a b+c=%.txt"; filename*=UTF-8''%E6%96%87`
 				get, err := c.Presign(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr(bucket), Key: oss.Ptr(key),
-					ResponseContentDisposition: oss.Ptr("attachment")})
+					ResponseContentDisposition: oss.Ptr(disposition)})
 				if err != nil {
 					t.Fatalf("Presign GET: %v", err)
 				}
@@ -68,7 +69,7 @@ func TestPresignedGetAndPut(t *testing.T) {
 				if res.StatusCode != 200 || !bytes.Equal(data, body) {
 					t.Errorf("%s: presigned GET status %d body %q", name, res.StatusCode, data)
 				}
-				if res.Header.Get("x-oss-meta-via") != "presign" || res.Header.Get("Content-Disposition") != "attachment" {
+				if res.Header.Get("x-oss-meta-via") != "presign" || res.Header.Get("Content-Disposition") != disposition {
 					t.Errorf("%s: presigned GET headers %v", name, res.Header)
 				}
 

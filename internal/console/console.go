@@ -119,6 +119,22 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /buckets/{bucket}/download", c.signedIn(c.DownloadObject))
 	c.mux.Handle("POST /buckets/{bucket}/object/delete", c.signedIn(c.DeleteObject))
 
+	// Access points and Object FC Access Points.
+	c.mux.Handle("GET /accesspoints", c.signedIn(c.ListAccessPoints))
+	c.mux.Handle("POST /accesspoints", c.signedIn(c.CreateAccessPoint))
+	c.mux.Handle("GET /accesspoints/{bucket}/{name}", c.signedIn(c.GetAccessPoint))
+	c.mux.Handle("POST /accesspoints/{bucket}/{name}/policy", c.signedIn(c.PutAccessPointPolicy))
+	c.mux.Handle("POST /accesspoints/{bucket}/{name}/policy/delete", c.signedIn(c.DeleteAccessPointPolicy))
+	c.mux.Handle("POST /accesspoints/{bucket}/{name}/delete", c.signedIn(c.DeleteAccessPoint))
+	c.mux.Handle("GET /fcaccesspoints", c.signedIn(c.ListFCAccessPoints))
+	c.mux.Handle("GET /fcaccesspoints/new", c.signedIn(c.NewFCAccessPoint))
+	c.mux.Handle("POST /fcaccesspoints", c.signedIn(c.CreateFCAccessPoint))
+	c.mux.Handle("GET /fcaccesspoints/{bucket}/{name}", c.signedIn(c.GetFCAccessPoint))
+	c.mux.Handle("POST /fcaccesspoints/{bucket}/{name}/policy", c.signedIn(c.PutFCAccessPointPolicy))
+	c.mux.Handle("POST /fcaccesspoints/{bucket}/{name}/policy/delete", c.signedIn(c.DeleteFCAccessPointPolicy))
+	c.mux.Handle("POST /fcaccesspoints/{bucket}/{name}/delete", c.signedIn(c.DeleteFCAccessPoint))
+	c.mux.Handle("GET /compare", c.signedIn(c.Compare))
+
 	// Functions.
 	c.mux.Handle("GET /functions", c.signedIn(c.ListFunctions))
 	c.mux.Handle("POST /functions", c.signedIn(c.CreateFunction))

@@ -220,6 +220,10 @@ func (c *Console) readTextPreview(r *http.Request, s *session, d *objectDetail) 
 // PreviewObject serves an object for display inside the console, such as
 // the src of an <img>. See serveObject for why this is safe with untrusted
 // content.
+//
+// The bucket may be an Object FC Access Point's alias, which runs its
+// function: the side-by-side page previews transformed objects that way,
+// and may pass the x-oss-process parameter for the function to read.
 func (c *Console) PreviewObject(w http.ResponseWriter, r *http.Request, s *session) error {
 	return c.serveObject(w, r, s, r.PathValue("bucket"), r.URL.Query().Get("key"), false)
 }
@@ -237,7 +241,11 @@ func (c *Console) DownloadObject(w http.ResponseWriter, r *http.Request, s *sess
 // when it is opened on its own. Anything that is neither image nor text is
 // sent as an attachment.
 func (c *Console) serveObject(w http.ResponseWriter, r *http.Request, s *session, bucket, key string, download bool) error {
-	out, err := s.oss.GetObject(r.Context(), &oss.GetObjectRequest{Bucket: oss.Ptr(bucket), Key: oss.Ptr(key)})
+	req := &oss.GetObjectRequest{Bucket: oss.Ptr(bucket), Key: oss.Ptr(key)}
+	if process := r.URL.Query().Get("process"); process != "" {
+		req.Process = oss.Ptr(process)
+	}
+	out, err := s.oss.GetObject(r.Context(), req)
 	if err != nil {
 		return err
 	}

@@ -45,8 +45,10 @@ type session struct {
 	fc  *fcclient.Client
 	ram *ramclient.Client
 
-	// identity is the principal's ARN, when the server could tell it.
-	identity string
+	// identity is the principal's ARN and accountID its account, when the
+	// server could tell them.
+	identity  string
+	accountID string
 
 	created time.Time
 

@@ -73,7 +73,7 @@ func (c *Console) SignIn(w http.ResponseWriter, r *http.Request) {
 
 	if s.ram != nil {
 		if who, err := s.ram.GetCallerIdentity(r.Context()); err == nil {
-			s.identity = who.Arn
+			s.identity, s.accountID = who.Arn, who.AccountID
 		}
 	}
 	s = c.sessions.create(s)

@@ -3,7 +3,8 @@
 // checks. It is loaded as an ES module from the console's own origin, as
 // the Content-Security-Policy requires.
 
-import { bindUploads } from "./upload.js";
+import { bindUploads, describe } from "./upload.js";
+import { bindFCAccessPointForm, bindImageErrors } from "./fcap.js";
 import { bindValidation } from "./validate.js";
 
 // csrfToken returns the session's CSRF token, which every state-changing
@@ -41,4 +42,6 @@ document.addEventListener("DOMContentLoaded", () => {
   bindUploads(csrfToken);
   bindValidation();
   bindCopyButtons();
+  bindFCAccessPointForm();
+  bindImageErrors(describe);
 });

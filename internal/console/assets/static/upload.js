@@ -29,7 +29,7 @@ function uploadOne(bucket, key, file, csrf, onProgress) {
 // describe formats an error object of the console's JSON API.
 export function describe(err) {
   let text = err.summary || "The request failed.";
-  if (err.code) text += ` (OSS error ${err.code}${err.message ? ": " + err.message : ""})`;
+  if (err.code) text += ` (${err.source || "OSS"} error ${err.code}${err.message ? ": " + err.message : ""})`;
   return text;
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -91,6 +92,18 @@ func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v (page %s)", what, err, b.location())
+	}
+}
+
+// submit clicks the element at css, which submits a form or follows a
+// link, and waits for the next page's load event. A check that waits for an
+// element instead could match the page the click left.
+func (b *tab) submit(what, css string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(css)))); err != nil {
 		b.t.Fatalf("%s: %v (page %s)", what, err, b.location())
 	}
 }

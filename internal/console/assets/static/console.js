@@ -4,7 +4,7 @@
 // the Content-Security-Policy requires.
 
 import { bindUploads, describe } from "./upload.js";
-import { bindFCAccessPointForm, bindImageErrors } from "./fcap.js";
+import { bindFCAccessPointForm, bindImageErrors, bindImageSizes } from "./fcap.js";
 import { bindValidation } from "./validate.js";
 
 // csrfToken returns the session's CSRF token, which every state-changing
@@ -44,4 +44,5 @@ document.addEventListener("DOMContentLoaded", () => {
   bindCopyButtons();
   bindFCAccessPointForm();
   bindImageErrors(describe);
+  bindImageSizes();
 });

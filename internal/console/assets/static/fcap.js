@@ -59,3 +59,17 @@ export function bindImageErrors(describe) {
     if (img.complete && img.naturalWidth === 0 && img.src) report();
   }
 }
+
+// bindImageSizes writes the pixel size of each image named by a
+// data-size-of attribute once it has loaded.
+export function bindImageSizes() {
+  for (const label of document.querySelectorAll("[data-size-of]")) {
+    const img = document.getElementById(label.dataset.sizeOf);
+    if (!img) continue;
+    const show = () => {
+      if (img.naturalWidth > 0) label.textContent = `(${img.naturalWidth} × ${img.naturalHeight} pixels)`;
+    };
+    img.addEventListener("load", show);
+    show();
+  }
+}

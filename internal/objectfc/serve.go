@@ -38,10 +38,12 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, req *Request) (e
 	}
 	defer p.pending.Close()
 
-	// 2. Invoke. The invocation outlives this request on the success path,
-	// because the function waits for the reply to its
-	// WriteGetObjectResponse, which is sent after the relay; it is cancelled
-	// when the caller fails or leaves first.
+	// 2. Invoke. The invocation outlives this request: on the success path
+	// the function still waits for the reply to its WriteGetObjectResponse,
+	// which is sent after the relay. When the caller leaves first, the
+	// invocation is left to end by itself (its WriteGetObjectResponse then
+	// fails), because cancelling it would stop the whole instance and with
+	// it the other invocations the instance is serving.
 	invokeCtx, cancelInvoke := context.WithTimeout(context.WithoutCancel(r.Context()), p.fn.Timeout)
 	invoked := make(chan error, 1)
 	s.metrics.invocation(name)
@@ -69,7 +71,6 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, req *Request) (e
 		return osserr.Newf(osserr.FunctionResponseTimeout,
 			"The function %s did not call WriteGetObjectResponse within its timeout of %s (request %s).", p.fn.ARN, p.fn.Timeout, req.ID)
 	case <-r.Context().Done():
-		cancelInvoke()
 		return osserr.New(osserr.ClientDisconnected, "").Wrap(r.Context().Err())
 	}
 

@@ -37,7 +37,7 @@ func TestBrowserAccessPointPolicy(t *testing.T) {
 		t.Errorf("policy editor says %q, want a note that no policy is set", got)
 	}
 
-	// Invalid JSON disables saving and says why.
+	// Invalid JSON disables saving, and the page shows why.
 	b.clear("#policy-text")
 	b.do("type invalid JSON", chromedp.SendKeys(chromedp.CSS("#policy-text"), `{"Version": "1",`))
 	if got := b.text(`.validation[data-for="policy-text"]`); !strings.Contains(got, "Not valid JSON") {

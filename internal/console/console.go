@@ -36,9 +36,15 @@ type Options struct {
 	SessionIdleTimeout time.Duration
 	SessionMaxAge      time.Duration
 
-	// MaxUploadSize caps one upload through the console (default 5 GiB, the
-	// PutObject limit).
+	// MaxUploadSize caps one upload through the console (default 48.8 TiB,
+	// 10,000 parts of PartSize).
 	MaxUploadSize int64
+
+	// An upload larger than MultipartThreshold (default 64 MiB) goes on as
+	// a multipart upload of PartSize parts (default 8 MiB), two in flight,
+	// so the console holds at most about three parts in memory.
+	MultipartThreshold int64
+	PartSize           int64
 
 	// Logger receives warnings and errors; nil discards them.
 	Logger *slog.Logger
@@ -66,8 +72,14 @@ func New(opts Options) http.Handler {
 	if opts.SessionMaxAge <= 0 {
 		opts.SessionMaxAge = 12 * time.Hour
 	}
+	if opts.MultipartThreshold <= 0 {
+		opts.MultipartThreshold = 64 << 20
+	}
+	if opts.PartSize <= 0 {
+		opts.PartSize = 8 << 20
+	}
 	if opts.MaxUploadSize <= 0 {
-		opts.MaxUploadSize = 5 << 30
+		opts.MaxUploadSize = 10000 * opts.PartSize
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

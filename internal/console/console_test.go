@@ -415,6 +415,56 @@ func TestObjectResponsesAreSandboxed(t *testing.T) {
 	}
 }
 
+func TestUploadLargeFileAsMultipart(t *testing.T) {
+	env := testenv.Start(t)
+	h := console.New(console.Options{
+		Endpoint: env.URL, Region: env.Region,
+		MultipartThreshold: 256 << 10, PartSize: 128 << 10,
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, srv.URL)
+	csrf := b.signIn(env.AccessKeyID, env.AccessKeySecret)
+	ctx := context.Background()
+	if _, err := env.Client().PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("large")}); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name      string
+		size      int
+		multipart bool
+	}{
+		{"below the threshold", 200 << 10, false},
+		{"above the threshold", 600 << 10, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := strings.Repeat("0123456789abcdef", tt.size/16)
+			resp, body := b.send(http.MethodPost, "/buckets/large/upload?key="+url.QueryEscape(tt.name), "application/octet-stream",
+				strings.NewReader(data), http.Header{"Accept": {"application/json"}, "X-Csrf-Token": {csrf}})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("upload returned %s: %s", resp.Status, body)
+			}
+			out, err := env.Client().GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("large"), Key: oss.Ptr(tt.name)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Body.Close()
+			got, err := io.ReadAll(out.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != data {
+				t.Errorf("stored object has %d bytes, want the %d uploaded", len(got), len(data))
+			}
+			if isMultipart := strings.Contains(oss.ToString(out.ETag), "-"); isMultipart != tt.multipart {
+				t.Errorf("ETag %s: multipart = %v, want %v", oss.ToString(out.ETag), isMultipart, tt.multipart)
+			}
+		})
+	}
+}
+
 func TestUnsignedRequests(t *testing.T) {
 	env := testenv.Start(t)
 	b := newBrowser(t, consoleServer(t, env, &fakeClock{now: time.Now()}))

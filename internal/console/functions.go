@@ -73,6 +73,7 @@ func functionInput(r *http.Request) (*fcapi.CreateFunctionInput, error) {
 	if problem := functionNameProblem(name); problem != "" {
 		return nil, invalidInput(problem)
 	}
+
 	in := &fcapi.CreateFunctionInput{
 		FunctionName: name,
 		Description:  strings.TrimSpace(r.PostFormValue("description")),
@@ -93,6 +94,7 @@ func functionInput(r *http.Request) (*fcapi.CreateFunctionInput, error) {
 	if in.EnvironmentVariables, err = parseEnvironment(r.PostFormValue("environment")); err != nil {
 		return nil, err
 	}
+
 	zip, err := uploadedZip(r)
 	if err != nil {
 		return nil, err

@@ -35,7 +35,7 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// previewKind is how the console may show an object.
+// previewKind is the way the console may show an object.
 type previewKind int
 
 const (

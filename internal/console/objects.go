@@ -100,8 +100,9 @@ func crumbs(prefix string) []crumb {
 
 // PutObject streams an upload from the browser to the OSS API. The
 // browser sends the file as the raw request body (so it can show upload
-// progress) with the object key in the query; the body goes on to
-// PutObject as it arrives and is never held whole in memory.
+// progress) with the object key in the query. The body goes on to
+// PutObject as it arrives, or for a large file to a multipart upload one
+// part at a time, and is never held whole in memory.
 func (c *Console) PutObject(w http.ResponseWriter, r *http.Request, s *session) error {
 	bucket := r.PathValue("bucket")
 	key := r.URL.Query().Get("key")
@@ -121,13 +122,19 @@ func (c *Console) PutObject(w http.ResponseWriter, r *http.Request, s *session) 
 		contentType = "application/octet-stream"
 	}
 	body := http.MaxBytesReader(w, r.Body, r.ContentLength)
-	_, err := s.oss.PutObject(r.Context(), &oss.PutObjectRequest{
-		Bucket: oss.Ptr(bucket), Key: oss.Ptr(key),
-		ContentType: oss.Ptr(contentType), ContentLength: oss.Ptr(r.ContentLength),
-		Body: body,
-	})
-	if err != nil {
-		return err
+	req := &oss.PutObjectRequest{Bucket: oss.Ptr(bucket), Key: oss.Ptr(key), ContentType: oss.Ptr(contentType)}
+	if r.ContentLength <= c.opts.MultipartThreshold {
+		req.ContentLength, req.Body = oss.Ptr(r.ContentLength), body
+		if _, err := s.oss.PutObject(r.Context(), req); err != nil {
+			return err
+		}
+	} else {
+		uploader := s.oss.NewUploader(func(o *oss.UploaderOptions) {
+			o.PartSize, o.ParallelNum = c.opts.PartSize, 2
+		})
+		if _, err := uploader.UploadFrom(r.Context(), req, body); err != nil {
+			return err
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"bucket": bucket, "key": key})
 	return nil
@@ -234,12 +241,12 @@ func (c *Console) DownloadObject(w http.ResponseWriter, r *http.Request, s *sess
 }
 
 // serveObject streams an object from GetObject to the browser. Whatever the
-// object holds, the response runs no script in the console's origin: the
-// Content-Type is a safe image type, text/plain or application/octet-stream
-// (never text/html), nosniff stops the browser from guessing otherwise, and
-// the sandbox policy gives the document an opaque origin with scripts off
-// when it is opened on its own. Anything that is neither image nor text is
-// sent as an attachment.
+// object holds, the response runs no script in the console's origin. The
+// Content-Type is a safe image type, text/plain or application/octet-stream,
+// never text/html, and nosniff stops the browser from guessing another. The
+// sandbox policy gives the document an opaque origin with scripts off when
+// it is opened on its own. Anything that is neither image nor text is sent
+// as an attachment.
 func (c *Console) serveObject(w http.ResponseWriter, r *http.Request, s *session, bucket, key string, download bool) error {
 	req := &oss.GetObjectRequest{Bucket: oss.Ptr(bucket), Key: oss.Ptr(key)}
 	if process := r.URL.Query().Get("process"); process != "" {

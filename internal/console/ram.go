@@ -441,7 +441,8 @@ func (c *Console) renderResult(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 // renderPartial renders a page whose main object loaded but whose other
-// parts may have failed with err; the page shows what it has and the error.
+// parts may have failed with err. The page shows the parts it has and the
+// error.
 func (c *Console) renderPartial(w http.ResponseWriter, r *http.Request, s *session, name string, p page, err error) {
 	if err != nil {
 		p.Error = c.explain(r, err)

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// page is what every template receives.
+// page is the data every template receives.
 type page struct {
 	Title string
 	Nav   string // the active navigation entry

@@ -39,8 +39,8 @@ type session struct {
 	accessKeySecret string
 	securityToken   string
 
-	// oss calls the OSS API with the session's key; fc and ram call the
-	// admin API with it (nil when the console has no admin URL).
+	// oss calls the OSS API with the session's key, and fc and ram call the
+	// admin API with it. fc and ram are nil when the console has no admin URL.
 	oss *oss.Client
 	fc  *fcclient.Client
 	ram *ramclient.Client

@@ -34,9 +34,9 @@ export function bindFCAccessPointForm() {
   }
 }
 
-// bindImageErrors explains a preview image that failed to load: it asks the
-// same URL for the error as JSON and shows it in the element named by
-// data-error-target.
+// bindImageErrors explains a preview image that failed to load. It requests
+// the same URL again for the error as JSON and shows it in the element named
+// by data-error-target.
 export function bindImageErrors(describe) {
   for (const img of document.querySelectorAll("img[data-error-target]")) {
     const report = async () => {

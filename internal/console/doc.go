@@ -16,6 +16,7 @@
 // SVG file never runs script in the console's origin.
 //
 // console imports the standard library, the OSS Go SDK and the admin API
-// clients, never the stores (meta, blob, store) or the server. Only
+// clients (adminclient, fcclient, ramclient and their JSON types), never
+// the stores (meta, blob, store), the services or the server. Only
 // internal/server and tests import it.
 package console

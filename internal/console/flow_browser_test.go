@@ -1,7 +1,6 @@
 package console_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -47,9 +46,6 @@ func (b *tab) createAccessPoint(name, bucket string) {
 // Object FC Access Point created through the forms, and the resized photo
 // beside the original.
 func TestBrowserWholeFlow(t *testing.T) {
-	if _, err := os.Stat(imageExample); err != nil {
-		t.Skipf("the image example function is not in this tree (%v)", err)
-	}
 	env := testenv.Start(t)
 	zipPath := buildFunctionZip(t, imageExample)
 	b := newTab(t, env.ConsoleURL)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -43,6 +44,7 @@ var templateFuncs = template.FuncMap{
 	"base":        func(key string) string { return path.Base(strings.TrimSuffix(key, "/")) },
 	"hasprefix":   strings.HasPrefix,
 	"json_indent": indentJSON,
+	"epoch":       formatEpoch,
 	// dict builds a map from key and value pairs, to pass several values
 	// to a shared template.
 	"dict": func(pairs ...any) (map[string]any, error) {
@@ -148,6 +150,16 @@ func redirect(w http.ResponseWriter, r *http.Request, s *session, target, messag
 func (c *Console) redirectError(w http.ResponseWriter, r *http.Request, s *session, target string, err error) {
 	s.setFlash(&flash{Error: c.explain(r, err)})
 	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// formatEpoch formats a time given as Unix seconds, as access point
+// responses carry CreationDate, and returns any other text unchanged.
+func formatEpoch(text string) string {
+	seconds, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		return text
+	}
+	return time.Unix(seconds, 0).UTC().Format("2006-01-02 15:04:05 UTC")
 }
 
 // formatBytes writes a size in binary units, such as "1.5 MiB".

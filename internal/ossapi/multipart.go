@@ -87,7 +87,7 @@ func (s *Server) UploadPart(w http.ResponseWriter, r *http.Request, req *Request
 	}
 	p, err := s.store.UploadPart(r.Context(), &store.UploadPartInput{
 		Bucket: req.Bucket.Name, Key: req.Target.Key, UploadID: uploadID, PartNumber: number,
-		Body: r.Body, Size: r.ContentLength, ContentMD5: r.Header.Get("Content-MD5"),
+		Body: s.uploadBody(w, r), Size: r.ContentLength, ContentMD5: r.Header.Get("Content-MD5"),
 	})
 	if err != nil {
 		return err

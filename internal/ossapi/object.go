@@ -28,7 +28,7 @@ func (s *Server) PutObject(w http.ResponseWriter, r *http.Request, req *Request)
 	}
 
 	o, err := s.store.PutObject(r.Context(), &store.PutInput{
-		Bucket: req.Bucket.Name, Key: req.Target.Key, Body: r.Body, Size: r.ContentLength,
+		Bucket: req.Bucket.Name, Key: req.Target.Key, Body: s.uploadBody(w, r), Size: r.ContentLength,
 		ContentMD5: r.Header.Get("Content-MD5"), Attrs: attrs, ForbidOverwrite: forbid,
 	})
 	if err != nil {
@@ -155,7 +155,7 @@ func (s *Server) AppendObject(w http.ResponseWriter, r *http.Request, req *Reque
 	}
 
 	o, err := s.store.AppendObject(r.Context(), &store.AppendInput{
-		Bucket: req.Bucket.Name, Key: req.Target.Key, Position: pos, Body: r.Body,
+		Bucket: req.Bucket.Name, Key: req.Target.Key, Position: pos, Body: s.uploadBody(w, r),
 		Size: r.ContentLength, ContentMD5: r.Header.Get("Content-MD5"), Attrs: attrs,
 	})
 	if err != nil {

@@ -88,6 +88,11 @@ type Options struct {
 	// CallbackAllow lists the host[:port] patterns upload callbacks may
 	// reach ("*.domain" for sub-domains); empty allows none.
 	CallbackAllow []string
+
+	// UploadIdleTimeout is how long an upload body may deliver no byte
+	// before the request fails with RequestTimeout; zero means
+	// DefaultUploadIdleTimeout.
+	UploadIdleTimeout time.Duration
 }
 
 // Server serves the OSS API.
@@ -106,6 +111,7 @@ type Server struct {
 
 	callbackAllow  []string
 	callbackClient *http.Client
+	uploadIdle     time.Duration
 }
 
 // New returns a Server; Store, Authenticator and Authorizer are required.
@@ -125,6 +131,10 @@ func New(opts Options) *Server {
 		callbackAllow:  opts.CallbackAllow,
 		objectfc:       opts.ObjectFC,
 		callbackClient: newCallbackClient(),
+		uploadIdle:     opts.UploadIdleTimeout,
+	}
+	if s.uploadIdle <= 0 {
+		s.uploadIdle = DefaultUploadIdleTimeout
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)

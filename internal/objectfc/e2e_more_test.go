@@ -245,6 +245,34 @@ func TestTransformFailures(t *testing.T) {
 	if n := f.env.Server.PendingTransforms(); n != 0 {
 		t.Errorf("%d transformed GetObjects still pending", n)
 	}
+
+	// Each failure is counted per Object FC Access Point and code, and the
+	// refused WriteGetObjectResponse calls by status class.
+	metrics := f.metrics()
+	for _, series := range []string{
+		`ossfc_objectfc_failures_total{access_point="fcap-silent",code="FunctionResponseNotReceived"} 1`,
+		`ossfc_objectfc_failures_total{access_point="fcap-sleep",code="FunctionResponseTimeout"} 1`,
+		`ossfc_objectfc_failures_total{access_point="fcap-missing",code="FunctionNotFound"} 1`,
+		`ossfc_objectfc_write_get_object_response_errors_total{access_point="fcap-wrongroute",class="4xx"} 1`,
+		`ossfc_objectfc_write_get_object_response_errors_total{access_point="unknown",class="4xx"}`,
+		`ossfc_objectfc_invocations_total{access_point="fcap-crash"} 1`,
+	} {
+		if !strings.Contains(metrics, series) {
+			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+}
+
+// metrics returns the server's Prometheus exposition.
+func (f *fixture) metrics() string {
+	f.t.Helper()
+	resp, err := http.Get(f.env.ConsoleURL + "/metrics")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
 }
 
 func TestCallerGoneMidStream(t *testing.T) {

@@ -219,4 +219,16 @@ func TestTransformedGetObjectBothSidesOfTheSDK(t *testing.T) {
 	if n := f.env.Server.PendingTransforms(); n != 0 {
 		t.Errorf("%d transformed GetObjects still pending", n)
 	}
+
+	metrics := f.metrics()
+	for _, series := range []string{
+		`ossfc_objectfc_requests_total{access_point="fcap-upper"}`,
+		`ossfc_objectfc_bytes_total{access_point="fcap-upper"}`,
+		`ossfc_objectfc_first_byte_seconds_count{access_point="fcap-upper"}`,
+		`ossfc_objectfc_total_seconds_count{access_point="fcap-upper-v1"}`,
+	} {
+		if !strings.Contains(metrics, series) {
+			t.Errorf("/metrics lacks %s", series)
+		}
+	}
 }

@@ -80,7 +80,13 @@ func (m *Metrics) failure(name, code string) {
 	}
 }
 
+// wgorError counts a refused WriteGetObjectResponse. A call whose token is
+// unknown or used cannot be tied to an access point; it counts under
+// "unknown".
 func (m *Metrics) wgorError(name string, status int) {
+	if name == "" {
+		name = "unknown"
+	}
 	if m != nil {
 		m.wgorErrors.WithLabelValues(name, strconv.Itoa(status/100)+"xx").Inc()
 	}

@@ -9,9 +9,9 @@ import (
 // DefaultUploadIdleTimeout is how long an upload body may deliver no byte
 // before the request fails with RequestTimeout.
 //
-// NOTE: OSS does not document its own period; one minute is ossfc's choice,
-// long enough for a slow link, short enough that a client that stopped
-// sending frees its connection.
+// NOTE: OSS does not document its own period. One minute is ossfc's choice,
+// because it is long enough for a slow link and short enough that a client
+// that stopped sending soon frees its connection.
 const DefaultUploadIdleTimeout = time.Minute
 
 // uploadBody returns the body of an upload request with the idle timeout

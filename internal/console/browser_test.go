@@ -70,7 +70,7 @@ func newTab(t *testing.T, base string) *tab {
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 6*time.Minute)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelTab()
@@ -83,8 +83,11 @@ func newTab(t *testing.T, base string) *tab {
 }
 
 // stepTimeout bounds one step, so a missing element fails the test with
-// the step's name instead of running into the test's deadline.
-const stepTimeout = 20 * time.Second
+// the step's name instead of running into the test's deadline. It is
+// generous because CI runs these tests under the race detector beside other
+// packages on two cores, where uploading and deploying a function can take
+// tens of seconds.
+const stepTimeout = 90 * time.Second
 
 // do runs actions and fails the test on the first error.
 func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -147,7 +150,7 @@ func eval[T any](b *tab, expression string) T {
 // waitFor polls a JavaScript condition until it is true.
 func (b *tab) waitFor(what, expression string) {
 	b.t.Helper()
-	b.do("wait until "+what, chromedp.Poll[chromedp.Void](expression, chromedp.WithPollingTimeout(30*time.Second)))
+	b.do("wait until "+what, chromedp.Poll[chromedp.Void](expression, chromedp.WithPollingTimeout(90*time.Second)))
 }
 
 // location returns the current URL, or "" when it cannot be read.

@@ -97,7 +97,7 @@ func invocationError(err error, req *Request, fn *Function) error {
 			"The function %s returned without calling WriteGetObjectResponse (request %s).", fn.ARN, req.ID)
 	case errors.Is(err, ErrThrottled):
 		return osserr.Newf(osserr.FunctionThrottled, "The function %s has no free instance; retry later (request %s).", fn.ARN, req.ID).Wrap(err)
-	case errors.Is(err, ErrFunctionTimeout):
+	case errors.Is(err, ErrFunctionTimeout), errors.Is(err, context.DeadlineExceeded):
 		return osserr.Newf(osserr.FunctionResponseTimeout,
 			"The function %s did not call WriteGetObjectResponse within its timeout of %s (request %s).", fn.ARN, fn.Timeout, req.ID).Wrap(err)
 	case errors.Is(err, ErrFunctionFailed):

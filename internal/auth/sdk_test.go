@@ -256,7 +256,7 @@ func awkwardRequests() map[string]sdkRequest {
 			header:      [][2]string{{"x-oss-access-point-for-object-process-name", "fc-ap-01"}},
 		},
 		"bucket with dots and digits": {method: "GET", bucket: ptr("my.bucket-01.logs"), key: ptr("2024/05/01.log")},
-		"list buckets": {method: "GET", query: [][2]string{{"prefix", "ex"}, {"max-keys", "10"}}},
+		"list buckets":                {method: "GET", query: [][2]string{{"prefix", "ex"}, {"max-keys", "10"}}},
 		"write get object response": {
 			method: "POST", body: "transformed",
 			query:       [][2]string{{"x-oss-write-get-object-response", ""}},

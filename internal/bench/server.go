@@ -20,12 +20,12 @@ import (
 
 // childServer is an "ossfc server" process started for a benchmark run.
 type childServer struct {
-	cmd     *exec.Cmd
-	runDir  string // holds the data directory; removed by stop
-	url     string
-	keyID   string
-	secret  string
-	exited  chan error
+	cmd    *exec.Cmd
+	runDir string // holds the data directory; removed by stop
+	url    string
+	keyID  string
+	secret string
+	exited chan error
 }
 
 // advertisedURL matches the line in which "ossfc server" prints its OSS API

@@ -27,7 +27,6 @@ func randomBytes(n int, seed uint64) []byte {
 	return b
 }
 
-
 func md5Hex(b []byte) string {
 	sum := md5.Sum(b)
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
@@ -43,7 +42,6 @@ func multipartETag(parts ...[]byte) string {
 	return fmt.Sprintf(`"%s-%d"`, strings.ToUpper(hex.EncodeToString(h.Sum(nil))), len(parts))
 }
 
-
 // wantCode fails the test unless err is the OSS error status and code.
 func wantCode(t *testing.T, err error, status int, code string) {
 	t.Helper()
@@ -52,7 +50,6 @@ func wantCode(t *testing.T, err error, status int, code string) {
 	}
 	serviceError(t, err, status, code)
 }
-
 
 func getBody(t *testing.T, c *oss.Client, bucket, key string) ([]byte, *oss.GetObjectResult) {
 	t.Helper()

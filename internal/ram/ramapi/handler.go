@@ -61,6 +61,7 @@ func NewWithLogger(svc *ram.Service, authz Authorizer, logger *slog.Logger) http
 	}{
 		{"POST /accounts", h.CreateAccount},
 		{"GET /accounts", h.ListAccounts},
+		{"PUT /accounts/{AccountId}", h.UpdateAccount},
 		{"POST /users", h.CreateUser},
 		{"GET /users", h.ListUsers},
 		{"GET /users/{UserName}", h.GetUser},

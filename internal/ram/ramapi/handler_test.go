@@ -308,6 +308,42 @@ func TestAccountsOverHTTP(t *testing.T) {
 	}
 }
 
+func TestAccountStatusOverHTTP(t *testing.T) {
+	e := newAPIEnv(t)
+	root := e.client(rootKeyID, "")
+	out, err := root.CreateAccount(ctx, "team-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := out.Account.AccountID
+	other := e.client(out.AccessKey.AccessKeyID, "")
+
+	// Disabling rejects the account's keys; enabling accepts them again.
+	a, err := root.UpdateAccount(ctx, id, "Inactive")
+	if err != nil || a.Status != "Inactive" || a.AccountID != id {
+		t.Fatalf("disable = %+v, %v", a, err)
+	}
+	if _, err := other.ListUsers(ctx); err == nil {
+		t.Error("a key of a disabled account was accepted")
+	}
+	if a, err := root.UpdateAccount(ctx, id, "Active"); err != nil || a.Status != "Active" {
+		t.Fatalf("enable = %+v, %v", a, err)
+	}
+	if _, err := other.ListUsers(ctx); err != nil {
+		t.Errorf("a key of an enabled account: %v", err)
+	}
+
+	// Only the admin root may change a status, never to disable itself.
+	_, err = other.UpdateAccount(ctx, id, "Inactive")
+	wantAPIError(t, "non-admin disables its own account", err, http.StatusForbidden, "NoPermission")
+	_, err = root.UpdateAccount(ctx, adminAccount, "Inactive")
+	wantAPIError(t, "admin disables the admin account", err, http.StatusBadRequest, "InvalidParameter.AccountId")
+	_, err = root.UpdateAccount(ctx, id, "Paused")
+	wantAPIError(t, "unknown status", err, http.StatusBadRequest, "InvalidParameter.Status")
+	_, err = root.UpdateAccount(ctx, "9999999999999999", "Active")
+	wantAPIError(t, "missing account", err, http.StatusNotFound, "EntityNotExist.Account")
+}
+
 func TestRequestErrors(t *testing.T) {
 	e := newAPIEnv(t)
 

@@ -51,6 +51,32 @@ func (h *handler) ListAccounts(w http.ResponseWriter, r *http.Request, c *call) 
 	return writeJSON(w, http.StatusOK, ListAccountsOutput{RequestID: c.requestID, Accounts: as})
 }
 
+// UpdateAccount enables or disables an account. Only the admin account's
+// root may call it, and it cannot disable the admin account itself, since
+// that root is the only identity able to enable it again.
+func (h *handler) UpdateAccount(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in UpdateAccountInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := h.requireAdmin(r, c, "ossfc:UpdateAccount"); err != nil {
+		return err
+	}
+	id := r.PathValue("AccountId")
+	if id == h.svc.AdminAccountID() && in.Status == meta.StatusInactive {
+		return &ram.Error{Code: "InvalidParameter.AccountId", Status: http.StatusBadRequest,
+			Message: "The admin account " + id + " cannot be disabled: its root identity is the only one that can enable accounts again."}
+	}
+	if err := h.svc.SetAccountStatus(r.Context(), id, in.Status); err != nil {
+		return err
+	}
+	a, err := h.svc.GetAccount(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, AccountOutput{RequestID: c.requestID, Account: a})
+}
+
 // Users.
 
 func (h *handler) CreateUser(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -31,6 +31,17 @@ type ListAccountsOutput struct {
 	Accounts  []*ram.Account `json:"Accounts"`
 }
 
+// UpdateAccountInput is the body of PUT /accounts/{AccountId}.
+type UpdateAccountInput struct {
+	Status string `json:"Status"` // Active or Inactive
+}
+
+// AccountOutput is the response of PUT /accounts/{AccountId}.
+type AccountOutput struct {
+	RequestID string       `json:"RequestId"`
+	Account   *ram.Account `json:"Account"`
+}
+
 // CreateUserInput is the body of POST /users.
 type CreateUserInput struct {
 	UserName    string `json:"UserName"`

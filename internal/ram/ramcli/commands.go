@@ -42,7 +42,26 @@ func (c *cli) account(args []string) error {
 			}
 			return tw.Flush()
 		},
+		"disable": c.accountStatus("disable", "Inactive"),
+		"enable":  c.accountStatus("enable", "Active"),
 	})
+}
+
+// accountStatus returns the account subcommand that sets an account's
+// status; a disabled account's credentials are all rejected.
+func (c *cli) accountStatus(name, status string) func([]string) error {
+	return func(args []string) error {
+		pos, err := c.parse(flag.NewFlagSet("account "+name, flag.ContinueOnError), args, "ACCOUNT_ID", 1)
+		if err != nil {
+			return err
+		}
+		a, err := c.client.UpdateAccount(c.ctx, pos[0], status)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "AccountId: %s\nStatus:    %s\n", a.AccountID, a.Status)
+		return nil
+	}
 }
 
 func (c *cli) user(args []string) error {

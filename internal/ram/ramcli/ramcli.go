@@ -31,6 +31,7 @@ with.
 Commands:
   account create [--name N]          create an account and its root access key
   account list                       list accounts (admin account root only)
+  account disable|enable ID          reject or accept again every credential of an account
   user create NAME                   create a RAM user
   user list                          list RAM users
   user delete NAME                   delete a RAM user, its keys and attachments

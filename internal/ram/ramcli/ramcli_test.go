@@ -213,6 +213,20 @@ func TestAccountCommands(t *testing.T) {
 	if code, _, errText := e.run(newKey, "", "account", "list"); code != 1 || !strings.Contains(errText, "NoPermission") {
 		t.Errorf("non-admin account list: exit %d, stderr %q", code, errText)
 	}
+
+	newAccount := field(t, out, "AccountId")
+	if out := e.mustRun(t, "account", "disable", newAccount); field(t, out, "Status") != "Inactive" {
+		t.Errorf("account disable output %q", out)
+	}
+	if code, _, errText := e.run(newKey, "", "whoami"); code != 1 || !strings.Contains(errText, "UserDisable") {
+		t.Errorf("whoami with a key of a disabled account: exit %d, stderr %q", code, errText)
+	}
+	if out := e.mustRun(t, "account", "enable", newAccount); field(t, out, "Status") != "Active" {
+		t.Errorf("account enable output %q", out)
+	}
+	if code, _, errText := e.run(newKey, "", "whoami"); code != 0 {
+		t.Errorf("whoami after enabling the account: exit %d, stderr %q", code, errText)
+	}
 }
 
 func TestUsageErrors(t *testing.T) {

@@ -137,6 +137,14 @@ func (c *Client) ListAccounts(ctx context.Context) ([]*ram.Account, error) {
 	return out.Accounts, err
 }
 
+// UpdateAccount sets the status of an account: Active, or Inactive to
+// reject every credential of the account with UserDisable.
+func (c *Client) UpdateAccount(ctx context.Context, accountID, status string) (*ram.Account, error) {
+	var out ramapi.AccountOutput
+	err := c.do(ctx, http.MethodPut, c.path("accounts", accountID), ramapi.UpdateAccountInput{Status: status}, &out)
+	return out.Account, err
+}
+
 // CreateUser creates a RAM user.
 func (c *Client) CreateUser(ctx context.Context, in ramapi.CreateUserInput) (*ram.User, error) {
 	var out ramapi.UserOutput

@@ -85,6 +85,11 @@ type Config struct {
 	// ShutdownTimeout bounds the graceful shutdown on SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration
 
+	// Now is the server clock for signature times, credential expiry and
+	// acs:CurrentTime. Nil means time.Now. It has no flag: only tests set
+	// it, to expire temporary credentials without waiting.
+	Now func() time.Time
+
 	// envErrors are OSSFC_* values that could not be parsed; Validate
 	// reports them.
 	envErrors []error

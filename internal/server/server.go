@@ -117,7 +117,11 @@ func (s *Server) open(ctx context.Context) error {
 		s.logger.Info("generated root credentials", "path", filepath.Join(s.cfg.DataDir, credentialsFile),
 			"account_id", creds.AccountID, "access_key_id", creds.AccessKeyID)
 	}
-	s.ram, err = ram.New(ram.Config{Store: s.meta.IAM(), Dir: s.cfg.DataDir, Logger: s.logger})
+	now := s.cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	s.ram, err = ram.New(ram.Config{Store: s.meta.IAM(), Dir: s.cfg.DataDir, Now: now, Logger: s.logger})
 	if err != nil {
 		return err
 	}
@@ -148,12 +152,13 @@ func (s *Server) open(ctx context.Context) error {
 		Logger:       s.logger,
 	})
 	s.authn = newAuthenticator(s.cfg.Region, ramKeys{s.ram})
+	s.authn.now = now
 	s.api = ossapi.New(ossapi.Options{
 		Store:         s.store,
 		Region:        s.cfg.Region,
 		Domains:       s.cfg.Domains,
 		Authenticator: s.authn,
-		Authorizer:    &authorizer{ram: s.ram, store: s.store, region: s.cfg.Region, now: time.Now},
+		Authorizer:    &authorizer{ram: s.ram, store: s.store, region: s.cfg.Region, now: now},
 		ObjectFC:      s.objectfc,
 		AccessPoints: accesspoint.New(s.meta, accesspoint.Config{
 			Region:                         s.cfg.Region,
@@ -169,6 +174,7 @@ func (s *Server) open(ctx context.Context) error {
 		AccessLog:     s.logger.With("log", "access"),
 		Metrics:       ossapi.NewMetrics(s.metrics),
 		CallbackAllow: s.cfg.CallbackAllow,
+		Now:           now,
 	})
 	return nil
 }

@@ -1,9 +1,11 @@
 package ossapi
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/ossfc/ossfc/internal/osserr"
 	"github.com/ossfc/ossfc/internal/policy"
@@ -21,9 +23,12 @@ func (s *Server) PutBucketPolicy(w http.ResponseWriter, r *http.Request, req *Re
 		}
 		return err
 	}
+	if !utf8.Valid(doc) {
+		return osserr.New(osserr.MalformedPolicy, "The policy document is not valid UTF-8.").WithEC(ecPolicyNotUTF8)
+	}
 	parsed, err := policy.Parse(doc, policy.Resource)
 	if err != nil {
-		return err
+		return withBucketPolicyEC(err, doc)
 	}
 	if parsed.AllowsPublicAccess() {
 		blocked, err := s.store.BucketPublicAccessBlock(r.Context(), req.Bucket.Name)
@@ -40,6 +45,30 @@ func (s *Server) PutBucketPolicy(w http.ResponseWriter, r *http.Request, req *Re
 	}
 	w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// ECs of PutBucketPolicy failures, from Alibaba Cloud's OSS error-code
+// pages.
+const (
+	ecPolicyVersion = "0030-00000002" // Version is a string other than "1"
+	ecPolicyNotUTF8 = "0030-00000004"
+	ecPolicySyntax  = "0030-00000005" // any other fault of the document
+)
+
+// withBucketPolicyEC gives a MalformedPolicy error of policy.Parse the EC
+// that OSS returns for doc; other errors pass unchanged.
+func withBucketPolicyEC(err error, doc []byte) error {
+	e := osserr.From(err)
+	if e.Code != osserr.MalformedPolicy {
+		return err
+	}
+	var head struct{ Version any }
+	if json.Unmarshal(doc, &head) == nil {
+		if v, ok := head.Version.(string); ok && v != "1" {
+			return e.WithEC(ecPolicyVersion)
+		}
+	}
+	return e.WithEC(ecPolicySyntax)
 }
 
 // GetBucketPolicy returns the bucket policy exactly as it was put: GET /?policy.

@@ -15,9 +15,9 @@ import (
 )
 
 // accessPointPolicies checks the access point layer on bucket apbucket
-// through the aliases of three internet access points: ap-one has a
-// policy that allows apuser and nobody on in/* and denies apuser in/deny/*,
-// ap-two and ap-three have none.
+// through the aliases of three internet access points. The policy of
+// ap-one allows apuser and unprivileged on in/* and denies apuser
+// in/deny/*, while ap-two and ap-three have none.
 func (s *suite) accessPointPolicies(t *testing.T) {
 	a, region := s.ids["A"], s.env.Region
 	s.putBucket(t, "apbucket", "in/a.txt", "in/deny/x.txt", "out/b.txt",
@@ -34,7 +34,7 @@ func (s *suite) accessPointPolicies(t *testing.T) {
 	resource := "acs:oss:" + region + ":" + a + ":accesspoint/ap-one/object/"
 	_, err := owner.PutAccessPointPolicy(ctx, &oss.PutAccessPointPolicyRequest{Bucket: oss.Ptr("apbucket"), AccessPointName: oss.Ptr("ap-one"),
 		Body: strings.NewReader(policyDoc(
-			`{"Effect":"Allow","Action":"oss:GetObject","Principal":["`+s.ids["apuser"]+`","`+s.ids["nobody"]+`"],"Resource":"`+resource+`in/*"}`,
+			`{"Effect":"Allow","Action":"oss:GetObject","Principal":["`+s.ids["apuser"]+`","`+s.ids["unprivileged"]+`"],"Resource":"`+resource+`in/*"}`,
 			`{"Effect":"Deny","Action":"oss:GetObject","Principal":["`+s.ids["apuser"]+`"],"Resource":"`+resource+`in/deny/*"}`))})
 	if err != nil {
 		t.Fatalf("PutAccessPointPolicy ap-one: %v", err)
@@ -56,7 +56,7 @@ func (s *suite) accessPointPolicies(t *testing.T) {
 		{"apuser", getObject, "apbucket", "out/b.txt", allowed},
 
 		// An access point policy alone grants nothing.
-		{"nobody", getObject, one, "in/a.txt", denied(notAllowed)},
+		{"unprivileged", getObject, one, "in/a.txt", denied(notAllowed)},
 
 		// The owner needs no statement; other callers get nothing through
 		// an access point without a grant, and anonymous callers never.
@@ -68,12 +68,12 @@ func (s *suite) accessPointPolicies(t *testing.T) {
 }
 
 // accessPointDelegationKeys checks the delegation condition keys in the
-// bucket policy of apbucket: each statement lets nobody read one prefix
-// only when the request comes through an access point that matches.
+// bucket policy of apbucket. Each statement lets unprivileged read one
+// prefix only when the request comes through an access point that matches.
 func (s *suite) accessPointDelegationKeys(t *testing.T) {
 	a, b, region := s.ids["A"], s.ids["B"], s.env.Region
 	statement := func(prefix, key, value string) string {
-		return `{"Effect":"Allow","Action":"oss:GetObject","Principal":["` + s.ids["nobody"] + `"],` +
+		return `{"Effect":"Allow","Action":"oss:GetObject","Principal":["` + s.ids["unprivileged"] + `"],` +
 			`"Resource":"acs:oss:*:` + a + `:apbucket/` + prefix + `/*",` +
 			`"Condition":{"StringEquals":{"` + key + `":["` + value + `"]}}}`
 	}
@@ -89,27 +89,27 @@ func (s *suite) accessPointDelegationKeys(t *testing.T) {
 
 	one, two, three := s.aliases["ap-one"], s.aliases["ap-two"], s.aliases["ap-three"]
 	s.run(t, []check{
-		{"nobody", getObject, two, "arn/o.txt", allowed},
-		{"nobody", getObject, three, "arn/o.txt", denied(notAllowed)},
-		{"nobody", getObject, "apbucket", "arn/o.txt", denied(notAllowed)},
+		{"unprivileged", getObject, two, "arn/o.txt", allowed},
+		{"unprivileged", getObject, three, "arn/o.txt", denied(notAllowed)},
+		{"unprivileged", getObject, "apbucket", "arn/o.txt", denied(notAllowed)},
 
-		{"nobody", getObject, three, "acct/o.txt", allowed},
-		{"nobody", getObject, "apbucket", "acct/o.txt", denied(notAllowed)},
-		{"nobody", getObject, two, "acct-other/o.txt", denied(notAllowed)},
+		{"unprivileged", getObject, three, "acct/o.txt", allowed},
+		{"unprivileged", getObject, "apbucket", "acct/o.txt", denied(notAllowed)},
+		{"unprivileged", getObject, two, "acct-other/o.txt", denied(notAllowed)},
 
-		{"nobody", getObject, two, "net/o.txt", allowed},
-		{"nobody", getObject, "apbucket", "net/o.txt", denied(notAllowed)},
-		{"nobody", getObject, two, "net-vpc/o.txt", denied(notAllowed)},
+		{"unprivileged", getObject, two, "net/o.txt", allowed},
+		{"unprivileged", getObject, "apbucket", "net/o.txt", denied(notAllowed)},
+		{"unprivileged", getObject, two, "net-vpc/o.txt", denied(notAllowed)},
 
 		// The access point's own policy still has to allow.
-		{"nobody", getObject, one, "net/o.txt", denied(accessPointNotAllowed)},
+		{"unprivileged", getObject, one, "net/o.txt", denied(accessPointNotAllowed)},
 	})
 }
 
 // objectFCAccessPointPolicies checks the Object FC Access Point layer with
 // fc-reveal, an Object FC Access Point over ap-two whose function returns
 // the object together with every credential it was given. Its policy allows
-// apuser and nobody on in/* and denies apuser in/deny/*.
+// apuser and unprivileged on in/* and denies apuser in/deny/*.
 func (s *suite) objectFCAccessPointPolicies(t *testing.T) {
 	a, region := s.ids["A"], s.env.Region
 	if _, err := s.admin("owner").QuickAuthorize(ctx); err != nil {
@@ -153,7 +153,7 @@ func (s *suite) objectFCAccessPointPolicies(t *testing.T) {
 	_, err = owner.PutAccessPointPolicyForObjectProcess(ctx, &oss.PutAccessPointPolicyForObjectProcessRequest{
 		Bucket: oss.Ptr("apbucket"), AccessPointForObjectProcessName: oss.Ptr("fc-reveal"),
 		Body: strings.NewReader(policyDoc(
-			`{"Effect":"Allow","Action":"oss:GetObject","Principal":["`+s.ids["apuser"]+`","`+s.ids["nobody"]+`"],"Resource":"`+resource+`in/*"}`,
+			`{"Effect":"Allow","Action":"oss:GetObject","Principal":["`+s.ids["apuser"]+`","`+s.ids["unprivileged"]+`"],"Resource":"`+resource+`in/*"}`,
 			`{"Effect":"Deny","Action":"oss:GetObject","Principal":["`+s.ids["apuser"]+`"],"Resource":"`+resource+`in/deny/*"}`))})
 	if err != nil {
 		t.Fatalf("PutAccessPointPolicyForObjectProcess: %v", err)
@@ -166,7 +166,7 @@ func (s *suite) objectFCAccessPointPolicies(t *testing.T) {
 		{"apuser", getObject, alias, "in/deny/x.txt", denied(objectFCDenies)},
 		{"apuser", getObject, alias, "out/b.txt", denied(objectFCNotAllowed)},
 		{"session", getObject, alias, "in/a.txt", denied(objectFCNotAllowed)},
-		{"nobody", getObject, alias, "in/a.txt", denied(notAllowed)},
+		{"unprivileged", getObject, alias, "in/a.txt", denied(notAllowed)},
 		{"anonymous", getObject, alias, "in/a.txt", anonymousNotSupported},
 	})
 }

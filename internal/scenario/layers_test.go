@@ -9,14 +9,14 @@ import (
 
 // identityAndBucketPolicies checks identity policies and the bucket policy
 // of bucket layers, alone and against each other. Its bucket policy lets
-// nobody read public/*, lets reader read data/denied.txt (which reader's own
-// policy denies), denies everyone locked/* and denies the owner's UID
-// owner-locked/*.
+// unprivileged read public/* and reader read data/denied.txt (which
+// reader's own policy denies). It denies everyone locked/* and the owner's
+// UID owner-locked/*.
 func (s *suite) identityAndBucketPolicies(t *testing.T) {
 	a := s.ids["A"]
 	s.putBucket(t, "layers", "data/a.txt", "data/denied.txt", "public/p.txt", "locked/l.txt", "owner-locked/l.txt")
 	s.putBucketPolicy(t, "layers", policyDoc(
-		`{"Effect":"Allow","Action":"oss:GetObject","Principal":["`+s.ids["nobody"]+`"],"Resource":"acs:oss:*:`+a+`:layers/public/*"}`,
+		`{"Effect":"Allow","Action":"oss:GetObject","Principal":["`+s.ids["unprivileged"]+`"],"Resource":"acs:oss:*:`+a+`:layers/public/*"}`,
 		`{"Effect":"Allow","Action":"oss:GetObject","Principal":["`+s.ids["reader"]+`"],"Resource":"acs:oss:*:`+a+`:layers/data/denied.txt"}`,
 		`{"Effect":"Deny","Action":["oss:GetObject","oss:PutObject"],"Principal":["*"],"Resource":"acs:oss:*:`+a+`:layers/locked/*"}`,
 		`{"Effect":"Deny","Action":["oss:GetObject","oss:PutObject"],"Principal":["`+a+`"],"Resource":"acs:oss:*:`+a+`:layers/owner-locked/*"}`))
@@ -42,10 +42,10 @@ func (s *suite) identityAndBucketPolicies(t *testing.T) {
 		{"reader", putObject, "layers", "data/by-reader.txt", denied(notAllowed)},
 
 		// A user without policies gets only what the bucket policy grants.
-		{"nobody", getObject, "layers", "public/p.txt", allowed},
-		{"nobody", getObject, "layers", "data/a.txt", denied(notAllowed)},
-		{"nobody", putObject, "layers", "public/by-nobody.txt", denied(notAllowed)},
-		{"nobody", listObjects("", ""), "layers", "", denied(notAllowed)},
+		{"unprivileged", getObject, "layers", "public/p.txt", allowed},
+		{"unprivileged", getObject, "layers", "data/a.txt", denied(notAllowed)},
+		{"unprivileged", putObject, "layers", "public/by-unprivileged.txt", denied(notAllowed)},
+		{"unprivileged", listObjects("", ""), "layers", "", denied(notAllowed)},
 
 		// A statement naming a user grants nothing to anonymous callers.
 		{"anonymous", getObject, "layers", "public/p.txt", denied(notAllowed)},
@@ -93,7 +93,7 @@ func (s *suite) crossAccount(t *testing.T) {
 		{"partner-session", getObject, "partner-share", "doc.txt", denied(notAllowed)},
 
 		// Account A's own users are not named by the policy either.
-		{"nobody", getObject, "partner-share", "doc.txt", denied(notAllowed)},
+		{"unprivileged", getObject, "partner-share", "doc.txt", denied(notAllowed)},
 	})
 }
 
@@ -132,18 +132,18 @@ func (s *suite) acls(t *testing.T) {
 		{"anonymous", getObject, "acl-public", "closed.txt", denied(notAllowed)},
 		{"anonymous", putObject, "acl-public", "by-anonymous.txt", denied(notAllowed)},
 		{"anonymous", getObject, "acl-public", "blocked/b.txt", denied(bucketPolicyDenies)},
-		{"nobody", getObject, "acl-public", "open.txt", allowed},
-		{"nobody", putObject, "acl-public", "by-nobody.txt", denied(notAllowed)},
+		{"unprivileged", getObject, "acl-public", "open.txt", allowed},
+		{"unprivileged", putObject, "acl-public", "by-unprivileged.txt", denied(notAllowed)},
 
 		{"anonymous", getObject, "acl-private", "shared.txt", allowed},
 		{"anonymous", getObject, "acl-private", "plain.txt", denied(notAllowed)},
 		{"anonymous", listObjects("", ""), "acl-private", "", denied(notAllowed)},
-		{"nobody", getObject, "acl-private", "shared.txt", allowed},
-		{"nobody", getObject, "acl-private", "plain.txt", denied(notAllowed)},
+		{"unprivileged", getObject, "acl-private", "shared.txt", allowed},
+		{"unprivileged", getObject, "acl-private", "plain.txt", denied(notAllowed)},
 
 		{"anonymous", getObject, "anon-policy", "pub/a.txt", allowed},
 		{"anonymous", getObject, "anon-policy", "priv/b.txt", denied(notAllowed)},
-		{"nobody", getObject, "anon-policy", "pub/a.txt", allowed},
+		{"unprivileged", getObject, "anon-policy", "pub/a.txt", allowed},
 		{"partner", getObject, "anon-policy", "pub/a.txt", allowed},
 	})
 }
@@ -169,11 +169,11 @@ func (s *suite) blockPublicAccess(t *testing.T) {
 	s.run(t, []check{
 		{"anonymous", getObject, "acl-public", "open.txt", denied(notAllowed)},
 		{"anonymous", listObjects("", ""), "acl-public", "", denied(notAllowed)},
-		{"nobody", getObject, "acl-public", "open.txt", denied(notAllowed)},
+		{"unprivileged", getObject, "acl-public", "open.txt", denied(notAllowed)},
 		{"anonymous", getObject, "acl-private", "shared.txt", denied(notAllowed)},
-		{"nobody", getObject, "acl-private", "shared.txt", denied(notAllowed)},
+		{"unprivileged", getObject, "acl-private", "shared.txt", denied(notAllowed)},
 		{"anonymous", getObject, "anon-policy", "pub/a.txt", denied(notAllowed)},
-		{"nobody", getObject, "anon-policy", "pub/a.txt", denied(notAllowed)},
+		{"unprivileged", getObject, "anon-policy", "pub/a.txt", denied(notAllowed)},
 		{"owner", getObject, "acl-public", "open.txt", allowed},
 		{"owner", getObject, "anon-policy", "pub/a.txt", allowed},
 	})
@@ -192,6 +192,6 @@ func (s *suite) blockPublicAccess(t *testing.T) {
 	s.run(t, []check{
 		{"anonymous", getObject, "acl-public", "open.txt", allowed},
 		{"anonymous", getObject, "acl-private", "shared.txt", allowed},
-		{"nobody", getObject, "anon-policy", "pub/a.txt", allowed},
+		{"unprivileged", getObject, "anon-policy", "pub/a.txt", allowed},
 	})
 }

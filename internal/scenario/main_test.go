@@ -59,8 +59,8 @@ func copyExecutable(dst string) error {
 	return os.WriteFile(dst, data, 0o755)
 }
 
-// revealed is the body the reveal function answers with: the object it
-// read through inputOssUrl, and every credential it was given, so that the
+// revealed is the response body of the reveal function: the object it read
+// through inputOssUrl, and every credential it was given, so that the
 // secret scan can look for them in the server log.
 type revealed struct {
 	Object          string `json:"object"`
@@ -72,8 +72,8 @@ type revealed struct {
 }
 
 // serveRevealFunction runs the custom runtime: an HTTP server on
-// $FC_SERVER_PORT that answers POST /invoke by reading the object through
-// inputOssUrl and sending a revealed document with WriteGetObjectResponse.
+// $FC_SERVER_PORT. For each POST /invoke it reads the object through
+// inputOssUrl and sends a revealed document with WriteGetObjectResponse.
 func serveRevealFunction() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /invoke", func(w http.ResponseWriter, r *http.Request) {

@@ -12,10 +12,10 @@ import (
 // a policy.
 var noSuchBucketPolicy = outcome{http.StatusNotFound, "NoSuchBucketPolicy", "0015-00000401", "does not exist"}
 
-// malformedPolicy is the error of PutBucketPolicy with an invalid document;
-// ec is 0030-00000002 for a Version other than "1", 0030-00000004 for text
-// that is not UTF-8 and 0030-00000005 for other syntax faults, as OSS's
-// error-code pages list them.
+// malformedPolicy is the error of PutBucketPolicy with an invalid document.
+// OSS's error-code pages list the EC values: 0030-00000002 for a Version
+// other than "1", 0030-00000004 for text that is not UTF-8, and
+// 0030-00000005 for other syntax faults.
 func malformedPolicy(ec, fault string) outcome {
 	return outcome{http.StatusBadRequest, "MalformedPolicy", ec, fault}
 }
@@ -102,14 +102,14 @@ func (s *suite) bucketPolicyOperations(t *testing.T) {
 	wantPublic("public policy", true)
 
 	// A RAM user without policies may not read, change or delete it.
-	nobody := s.clients["nobody"]
-	_, err = nobody.GetBucketPolicy(ctx, &oss.GetBucketPolicyRequest{Bucket: bucket})
-	denied(notAllowed).check(t, "nobody GetBucketPolicy", err)
-	denied(notAllowed).check(t, "nobody PutBucketPolicy", put(nobody, doc))
-	_, err = nobody.DeleteBucketPolicy(ctx, &oss.DeleteBucketPolicyRequest{Bucket: bucket})
-	denied(notAllowed).check(t, "nobody DeleteBucketPolicy", err)
-	_, err = nobody.GetBucketPolicyStatus(ctx, &oss.GetBucketPolicyStatusRequest{Bucket: bucket})
-	denied(notAllowed).check(t, "nobody GetBucketPolicyStatus", err)
+	unprivileged := s.clients["unprivileged"]
+	_, err = unprivileged.GetBucketPolicy(ctx, &oss.GetBucketPolicyRequest{Bucket: bucket})
+	denied(notAllowed).check(t, "unprivileged GetBucketPolicy", err)
+	denied(notAllowed).check(t, "unprivileged PutBucketPolicy", put(unprivileged, doc))
+	_, err = unprivileged.DeleteBucketPolicy(ctx, &oss.DeleteBucketPolicyRequest{Bucket: bucket})
+	denied(notAllowed).check(t, "unprivileged DeleteBucketPolicy", err)
+	_, err = unprivileged.GetBucketPolicyStatus(ctx, &oss.GetBucketPolicyStatusRequest{Bucket: bucket})
+	denied(notAllowed).check(t, "unprivileged GetBucketPolicyStatus", err)
 
 	// Deleting removes it; deleting again succeeds.
 	for i := range 2 {

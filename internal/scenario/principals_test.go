@@ -13,7 +13,7 @@ import (
 //
 // Account A (the server's first account):
 //   - owner: the root identity;
-//   - nobody: a RAM user without policies;
+//   - unprivileged: a RAM user without policies;
 //   - reader: may read and list bucket layers, but not layers/data/denied.txt;
 //   - apuser: may call GetObject on everything;
 //   - conditions: policies with condition keys on bucket cond;
@@ -44,7 +44,7 @@ func (s *suite) adminAPI(t *testing.T) {
 	}
 
 	// RAM users of account A.
-	s.createUser(t, root, "nobody")
+	s.createUser(t, root, "unprivileged")
 	s.createUser(t, root, "reader", policyDoc(
 		`{"Effect":"Allow","Action":["oss:GetObject","oss:ListObjects"],"Resource":["acs:oss:*:*:layers","acs:oss:*:*:layers/*"]}`,
 		`{"Effect":"Deny","Action":"oss:GetObject","Resource":"acs:oss:*:*:layers/data/denied.txt"}`))
@@ -86,7 +86,7 @@ func (s *suite) adminAPI(t *testing.T) {
 
 	// Minting is refused without sts:AssumeRole, with a malformed session
 	// policy, and below the minimum duration.
-	_, err = s.admin("nobody").AssumeRole(ctx, ramapi.AssumeRoleInput{RoleArn: worker, RoleSessionName: "no-permission"})
+	_, err = s.admin("unprivileged").AssumeRole(ctx, ramapi.AssumeRoleInput{RoleArn: worker, RoleSessionName: "no-permission"})
 	wantAdminError(t, "user without sts:AssumeRole assumes worker", err, http.StatusForbidden, "NoPermission")
 	_, err = assumer.AssumeRole(ctx, ramapi.AssumeRoleInput{RoleArn: worker, RoleSessionName: "bad-policy",
 		Policy: `{"Version":"1","Statement":[{"Effect":"Perhaps","Action":"oss:*","Resource":"*"}]}`})
@@ -120,6 +120,6 @@ func (s *suite) adminAPI(t *testing.T) {
 	wantAdminError(t, "account B creates an account", err, http.StatusForbidden, "NoPermission")
 	_, err = partner.AssumeRole(ctx, ramapi.AssumeRoleInput{RoleArn: worker, RoleSessionName: "cross-account"})
 	wantAdminError(t, "account B assumes worker of account A", err, http.StatusForbidden, "NoPermission")
-	_, err = s.admin("nobody").CreateUser(ctx, ramapi.CreateUserInput{UserName: "made-by-nobody"})
+	_, err = s.admin("unprivileged").CreateUser(ctx, ramapi.CreateUserInput{UserName: "made-by-unprivileged"})
 	wantAdminError(t, "user without policies creates a user", err, http.StatusForbidden, "NoPermission")
 }

@@ -125,7 +125,7 @@ func TestObjectTagging(t *testing.T) {
 	createBucket(t, c, "tags")
 
 	_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("tags"), Key: oss.Ptr("k"),
-		Tagging: oss.Ptr("team=storage&note=a%20b%26c"), Body: strings.NewReader("x")})
+		Tagging: oss.Ptr("team=storage&&note=a%20b%26c"), Body: strings.NewReader("x")})
 	if err != nil {
 		t.Fatal(err)
 	}

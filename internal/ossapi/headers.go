@@ -74,9 +74,11 @@ func objectAttrs(h http.Header) (store.Attrs, error) {
 	if a.StorageClass != "" && !validStorageClass(a.StorageClass) {
 		return a, invalidArgument("x-oss-storage-class", a.StorageClass, "must be Standard, IA, Archive, ColdArchive or DeepColdArchive")
 	}
-	if err := checkTagsHeader(a.Tags); err != nil {
+	tags, err := store.NormalizeObjectTags(a.Tags)
+	if err != nil {
 		return a, err
 	}
+	a.Tags = tags
 	return a, nil
 }
 

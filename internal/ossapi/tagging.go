@@ -38,13 +38,6 @@ func taggingOf(tags []store.Tag) Tagging {
 	return t
 }
 
-// checkTagsHeader checks an x-oss-tagging header value; the store keeps
-// the tags in the same query-string form.
-func checkTagsHeader(header string) error {
-	_, err := store.NormalizeObjectTags(header)
-	return err
-}
-
 // PutObjectTagging replaces an object's tags: PUT /<key>?tagging.
 func (s *Server) PutObjectTagging(w http.ResponseWriter, r *http.Request, req *Request) error {
 	var body Tagging

@@ -137,19 +137,21 @@ func runSmallOps(ctx context.Context, env *Env) ([]Result, error) {
 	var out []Result
 	for _, clients := range []int{1, 32} {
 		prefix := fmt.Sprintf("small-ops/%d/", clients)
-		written := make([]int, clients) // keys each client wrote
+		written := make([][]string, clients) // keys each client wrote
+		var keys []string                    // all of them, for the GET phase
 
 		put := func(c, i int) error {
+			key := fmt.Sprintf("%s%02d/%06d", prefix, c, i)
 			_, err := env.Client.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr(env.Bucket),
-				Key: oss.Ptr(fmt.Sprintf("%s%02d/%06d", prefix, c, i)), Body: bytes.NewReader(body)})
+				Key: oss.Ptr(key), Body: bytes.NewReader(body)})
 			if err == nil {
-				written[c] = i + 1
+				written[c] = append(written[c], key)
 			}
 			return err
 		}
 		get := func(c, i int) error {
 			res, err := env.Client.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr(env.Bucket),
-				Key: oss.Ptr(fmt.Sprintf("%s%02d/%06d", prefix, c, i%max(written[c], 1)))})
+				Key: oss.Ptr(keys[(c*7919+i)%len(keys)])})
 			if err != nil {
 				return err
 			}
@@ -157,26 +159,42 @@ func runSmallOps(ctx context.Context, env *Env) ([]Result, error) {
 			_, err = io.Copy(io.Discard, res.Body)
 			return err
 		}
-		for _, phase := range []struct {
-			name string
-			fn   func(c, i int) error
-		}{{"PUT", put}, {"GET", get}} {
-			lat, err := timedOps(duration, clients, phase.fn)
-			if err != nil {
-				return out, fmt.Errorf("4 KiB %s: %w", phase.name, err)
-			}
-			note := fmt.Sprintf("latency p50 %s, p99 %s; %s run", percentile(lat, 50), percentile(lat, 99), duration)
-			out = append(out, Result{"small-ops", fmt.Sprintf("4 KiB %s, %d client(s)", phase.name, clients),
-				float64(len(lat)) / duration.Seconds(), "ops/s", note})
+
+		lat, elapsed, err := timedOps(duration, clients, put)
+		if err != nil {
+			return out, fmt.Errorf("4 KiB PUT: %w", err)
 		}
+		out = append(out, smallOpsResult("PUT", clients, elapsed, lat))
+		for _, w := range written {
+			keys = append(keys, w...)
+		}
+		if len(keys) == 0 {
+			return out, fmt.Errorf("4 KiB PUT: no object was written in %s", duration)
+		}
+
+		lat, elapsed, err = timedOps(duration, clients, get)
+		if err != nil {
+			return out, fmt.Errorf("4 KiB GET: %w", err)
+		}
+		out = append(out, smallOpsResult("GET", clients, elapsed, lat))
 	}
 	return out, nil
 }
 
-// timedOps runs fn(client, i) from clients goroutines until duration passes
-// and returns each operation's latency, sorted.
-func timedOps(duration time.Duration, clients int, fn func(c, i int) error) ([]time.Duration, error) {
-	deadline := time.Now().Add(duration)
+// smallOpsResult reports the operations completed in elapsed and their
+// latency percentiles.
+func smallOpsResult(op string, clients int, elapsed time.Duration, lat []time.Duration) Result {
+	note := fmt.Sprintf("latency p50 %s, p99 %s; %d operations in %s", percentile(lat, 50), percentile(lat, 99),
+		len(lat), elapsed.Round(time.Millisecond))
+	return Result{"small-ops", fmt.Sprintf("4 KiB %s, %d client(s)", op, clients), float64(len(lat)) / elapsed.Seconds(), "ops/s", note}
+}
+
+// timedOps runs fn(client, i) from clients goroutines, each starting
+// operations until duration passes, and returns each operation's latency,
+// sorted, and the wall time until the last one finished.
+func timedOps(duration time.Duration, clients int, fn func(c, i int) error) ([]time.Duration, time.Duration, error) {
+	start := time.Now()
+	deadline := start.Add(duration)
 	lat := make([][]time.Duration, clients)
 	errs := make([]error, clients)
 	var wg sync.WaitGroup
@@ -198,12 +216,12 @@ func timedOps(duration time.Duration, clients int, fn func(c, i int) error) ([]t
 	var all []time.Duration
 	for c := range clients {
 		if errs[c] != nil {
-			return nil, errs[c]
+			return nil, 0, errs[c]
 		}
 		all = append(all, lat[c]...)
 	}
 	slices.Sort(all)
-	return all, nil
+	return all, time.Since(start), nil
 }
 
 // percentile returns the p-th percentile of sorted latencies.

@@ -89,7 +89,7 @@ func TestBrowserAccessPointPolicy(t *testing.T) {
 // the form with the identity example and reads a text object through it.
 func TestBrowserObjectFCAccessPoint(t *testing.T) {
 	env := testenv.Start(t)
-	zipPath := buildFunctionZip(t, "../../examples/functions/identity")
+	zipPath := buildFunctionZip(t, "../../examples/functions/identity/cmd/identity")
 	b := newTab(t, env.ConsoleURL)
 	b.signIn(env.AccessKeyID, env.AccessKeySecret)
 

@@ -9,9 +9,9 @@ import (
 	"github.com/ossfc/ossfc/internal/testenv"
 )
 
-// imageExample is the example function that resizes images, relative to
-// this package.
-const imageExample = "../../examples/functions/image"
+// imageExample is the command of the example function that resizes
+// images, relative to this package.
+const imageExample = "../../examples/functions/image/cmd/image"
 
 // createBucketAndUpload creates a bucket through the form and uploads files
 // into it.

@@ -64,7 +64,7 @@ func setup(t *testing.T) *world {
 	// The Go functions, built and deployed with the custom runtime.
 	for _, name := range []string{"identity", "mask", "csv2json", "image"} {
 		dir := t.TempDir()
-		bin := fntest.BuildFunction(t, "../"+name)
+		bin := fntest.BuildFunction(t, "../"+name+"/cmd/"+name)
 		if err := os.Rename(bin, filepath.Join(dir, "bootstrap")); err != nil {
 			t.Fatal(err)
 		}

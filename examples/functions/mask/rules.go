@@ -1,4 +1,4 @@
-package main
+package mask
 
 // The masking rules. They work on bytes, not on a parsed document, so CSV,
 // JSON and plain text are masked alike and stay valid. Only ASCII digits

@@ -1,4 +1,4 @@
-// Command csv2json is an Object FC Access Point function that turns a CSV
+// Package csv2json is an Object FC Access Point function that turns a CSV
 // object (RFC 4180, as Go's encoding/csv reads it) into JSON Lines. Each row
 // becomes one JSON object whose keys are the header's names, in header
 // order, and whose values are strings. It streams, so objects of any size
@@ -21,7 +21,9 @@
 //
 // A Range header is ignored: the whole converted object is sent with 200,
 // because offsets in the CSV do not map to offsets in the JSON.
-package main
+//
+// Deploy it with Function Compute's custom runtime: build ./cmd/csv2json.
+package csv2json
 
 import (
 	"bytes"
@@ -29,7 +31,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 
 	"github.com/ossfc/ossfc/examples/functions/fcevent"
@@ -39,11 +40,9 @@ import (
 // so that errors in the first rows reach the caller as a 400.
 const prefetchSize = 64 << 10
 
-func main() {
-	log.Fatal(fcevent.Serve(handle))
-}
-
-func handle(ctx context.Context, event *fcevent.Event) error {
+// Handle converts the object of one invocation. It is an
+// fcevent.HandlerFunc.
+func Handle(ctx context.Context, event *fcevent.Event) error {
 	out, err := fcevent.NewOutput(ctx, event)
 	if err != nil {
 		return err

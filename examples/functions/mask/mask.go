@@ -1,4 +1,4 @@
-// Command mask is an Object FC Access Point function that masks personal
+// Package mask is an Object FC Access Point function that masks personal
 // data in text objects (plain text, CSV, JSON): e-mail addresses, mobile
 // and international phone numbers, resident identity card numbers of
 // mainland China, and payment card numbers. rules.go defines exactly what is
@@ -13,15 +13,14 @@
 // .jsonl or .ndjson are JSON: there a number outside quotes is masked with
 // '0' instead of '*', so it stays a JSON number.
 //
-// Deploy it with Function Compute's custom runtime and allow the
-// GetObject-Range feature on the Object FC Access Point.
-package main
+// Deploy it with Function Compute's custom runtime (build ./cmd/mask) and
+// allow the GetObject-Range feature on the Object FC Access Point.
+package mask
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/url"
 	"path"
@@ -30,11 +29,9 @@ import (
 	"github.com/ossfc/ossfc/examples/functions/fcevent"
 )
 
-func main() {
-	log.Fatal(fcevent.Serve(handle))
-}
-
-func handle(ctx context.Context, event *fcevent.Event) error {
+// Handle masks the object, or the requested range of it, of one
+// invocation. It is an fcevent.HandlerFunc.
+func Handle(ctx context.Context, event *fcevent.Event) error {
 	out, err := fcevent.NewOutput(ctx, event)
 	if err != nil {
 		return err

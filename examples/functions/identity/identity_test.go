@@ -1,4 +1,4 @@
-package main
+package identity
 
 import (
 	"bytes"
@@ -14,12 +14,12 @@ import (
 	"github.com/ossfc/ossfc/examples/functions/internal/fntest"
 )
 
-// startInProcess serves handle over the custom-runtime contract on a
+// startInProcess serves Handle over the custom-runtime contract on a
 // loopback test server.
 func startInProcess(t *testing.T) string {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	server := httptest.NewServer(fcevent.NewHTTPHandler(handle, logger))
+	server := httptest.NewServer(fcevent.NewHTTPHandler(Handle, logger))
 	t.Cleanup(server.Close)
 	return server.URL
 }
@@ -100,7 +100,7 @@ func TestIdentityLargeObject(t *testing.T) {
 	const memoryLimit = 16 << 20
 
 	h := fntest.New(t)
-	proc := fntest.StartFunction(t, fntest.BuildFunction(t, "."))
+	proc := fntest.StartFunction(t, fntest.BuildFunction(t, "./cmd/identity"))
 	h.Put(t, "large.bin", fntest.PatternReader(size), "")
 
 	w := h.Run(t, proc.URL, h.Event(t, "large.bin", "", nil))

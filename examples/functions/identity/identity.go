@@ -1,4 +1,4 @@
-// Command identity is an Object FC Access Point function that returns the
+// Package identity is an Object FC Access Point function that returns the
 // original object unchanged, streamed from inputOssUrl to
 // WriteGetObjectResponse. It measures the cost of the transform path
 // itself, so benchmarks use it.
@@ -7,13 +7,13 @@
 // If-Modified-Since, If-Unmodified-Since) are passed on to inputOssUrl, so
 // the caller gets the same 206, 304 or 412 that a direct GetObject gives.
 //
-// Deploy it with Function Compute's custom runtime: build it for Linux and
-// start it as the runtime's command; it listens on $FC_SERVER_PORT.
-package main
+// Deploy it with Function Compute's custom runtime: build ./cmd/identity
+// for Linux and start it as the runtime's command; it listens on
+// $FC_SERVER_PORT.
+package identity
 
 import (
 	"context"
-	"log"
 	"net/http"
 
 	"github.com/ossfc/ossfc/examples/functions/fcevent"
@@ -30,11 +30,9 @@ var relayedHeaders = []string{
 	"Content-Range", "Content-Type", "ETag", "Expires", "Last-Modified",
 }
 
-func main() {
-	log.Fatal(fcevent.Serve(handle))
-}
-
-func handle(ctx context.Context, event *fcevent.Event) error {
+// Handle returns the object of one invocation unchanged. It is an
+// fcevent.HandlerFunc.
+func Handle(ctx context.Context, event *fcevent.Event) error {
 	out, err := fcevent.NewOutput(ctx, event)
 	if err != nil {
 		return err

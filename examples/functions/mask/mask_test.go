@@ -1,4 +1,4 @@
-package main
+package mask
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 
 func startInProcess(t *testing.T) string {
 	t.Helper()
-	server := httptest.NewServer(fcevent.NewHTTPHandler(handle, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	server := httptest.NewServer(fcevent.NewHTTPHandler(Handle, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(server.Close)
 	return server.URL
 }
@@ -162,7 +162,7 @@ func TestMaskLargeObject(t *testing.T) {
 		bytes.NewReader(maskAll(line[:cut], false))))
 
 	h := fntest.New(t)
-	proc := fntest.StartFunction(t, fntest.BuildFunction(t, "."))
+	proc := fntest.StartFunction(t, fntest.BuildFunction(t, "./cmd/mask"))
 	h.Put(t, "large.csv", fntest.RepeatReader(line, size), "text/csv")
 
 	w := h.Run(t, proc.URL, h.Event(t, "large.csv", "", nil))

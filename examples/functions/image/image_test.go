@@ -1,4 +1,4 @@
-package main
+package image
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ var testImages = []string{
 
 func startInProcess(t *testing.T) string {
 	t.Helper()
-	server := httptest.NewServer(fcevent.NewHTTPHandler(handle, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	server := httptest.NewServer(fcevent.NewHTTPHandler(Handle, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(server.Close)
 	return server.URL
 }

@@ -1,4 +1,4 @@
-package main
+package csv2json
 
 import (
 	"bufio"
@@ -19,7 +19,7 @@ import (
 
 func startInProcess(t *testing.T) string {
 	t.Helper()
-	server := httptest.NewServer(fcevent.NewHTTPHandler(handle, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	server := httptest.NewServer(fcevent.NewHTTPHandler(Handle, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(server.Close)
 	return server.URL
 }
@@ -167,7 +167,7 @@ func TestCSV2JSONLargeObject(t *testing.T) {
 	rows := int64(size / len(row))
 
 	h := fntest.New(t)
-	proc := fntest.StartFunction(t, fntest.BuildFunction(t, "."))
+	proc := fntest.StartFunction(t, fntest.BuildFunction(t, "./cmd/csv2json"))
 	h.Put(t, "large.csv", io.MultiReader(strings.NewReader(header), fntest.RepeatReader([]byte(row), rows*int64(len(row)))), "text/csv")
 
 	w := h.Run(t, proc.URL, h.Event(t, "large.csv", "", nil))

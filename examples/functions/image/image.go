@@ -1,4 +1,4 @@
-// Command image is an Object FC Access Point function that resizes, crops,
+// Package image is an Object FC Access Point function that resizes, crops,
 // rotates and transcodes images, driven by OSS's image processing syntax in
 // the caller's URL:
 //
@@ -20,7 +20,9 @@
 //
 // NOTE: an animated GIF is processed as its first frame, so the output is a
 // still image, as OSS does for rotate.
-package main
+//
+// Deploy it with Function Compute's custom runtime: build ./cmd/image.
+package image
 
 import (
 	"bytes"
@@ -33,7 +35,6 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"log"
 	"net/http"
 	"strconv"
 
@@ -63,11 +64,9 @@ var contentTypes = map[string]string{
 	"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp", "tiff": "image/tiff",
 }
 
-func main() {
-	log.Fatal(fcevent.Serve(handle))
-}
-
-func handle(ctx context.Context, event *fcevent.Event) error {
+// Handle processes the image of one invocation as its x-oss-process value
+// asks. It is an fcevent.HandlerFunc.
+func Handle(ctx context.Context, event *fcevent.Event) error {
 	out, err := fcevent.NewOutput(ctx, event)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@
 //	ossfc fn <command>       manage functions through the admin API
 //	ossfc admin <command>    manage accounts, RAM users, keys, roles and policies
 //	ossfc bench [flags]      measure a server with the OSS Go SDK
+//	ossfc demo [--data DIR]  run the example functions end to end and report
 //	ossfc help               show this help
 package main
 
@@ -25,6 +26,7 @@ import (
 	"github.com/ossfc/ossfc/internal/adminclient"
 	"github.com/ossfc/ossfc/internal/bench"
 	"github.com/ossfc/ossfc/internal/config"
+	"github.com/ossfc/ossfc/internal/demo"
 	"github.com/ossfc/ossfc/internal/fc/fccli"
 	"github.com/ossfc/ossfc/internal/fc/fcclient"
 	"github.com/ossfc/ossfc/internal/ram/ramcli"
@@ -39,6 +41,9 @@ Usage:
   ossfc fn <command>     deploy, invoke and manage functions ("ossfc fn -h")
   ossfc admin <command>  manage RAM users, keys, roles, policies ("ossfc admin -h")
   ossfc bench [flags]    measure a server with the OSS Go SDK; "ossfc bench -h" lists the flags
+  ossfc demo [--data DIR]
+                         start a server, deploy the example functions, read
+                         files through Object FC Access Points and check them
   ossfc help             show this help
 
 The fn and admin commands reach the server's console listener at
@@ -68,6 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
 		return bench.Main(ctx, args[1:], stdout, stderr)
+	case "demo":
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		return demo.Main(ctx, args[1:], stdout, stderr)
 	case "function":
 		return functionCommand(args[1:], stderr)
 	case "help", "-h", "--help":

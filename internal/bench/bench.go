@@ -27,8 +27,19 @@ type Options struct {
 	Endpoint string
 	Region   string
 
-	// Binary is the ossfc executable started as the child server.
+	// Console is the console listener's base URL of the server at
+	// Endpoint, whose admin API deploys the functions of the
+	// transformed-GET scenarios. Without it those scenarios are skipped.
+	// A child server's is found by itself.
+	Console string
+
+	// Binary is the ossfc executable started as the child server. A copy
+	// of it runs the example functions ("ossfc function <name>").
 	Binary string
+
+	// Photo is the photograph the image-resize scenario resizes; empty
+	// means a small one embedded in the binary.
+	Photo string
 
 	// TmpDir holds the child server's data directory.
 	TmpDir string
@@ -46,12 +57,23 @@ type Env struct {
 	Client  *oss.Client
 	Bucket  string // created for the run
 
+	// Endpoint and ConsoleURL are the server's OSS API and console
+	// listener; ConsoleURL is empty when unknown.
+	Endpoint   string
+	ConsoleURL string
+	keyID      string
+	secret     string
+
 	// ServerPID is the child server's process id, or 0 when the server runs
 	// elsewhere and its memory cannot be sampled.
 	ServerPID int
 
 	// Log receives progress lines.
 	Log io.Writer
+
+	// transform holds the functions deployed for the transformed-GET
+	// scenarios, once the first of them ran.
+	transform *transformWorld
 }
 
 // size returns n, or n/quickDivisor (at least 1) in quick mode.
@@ -87,7 +109,12 @@ const usage = `Usage: ossfc bench [flags]
 Measures an ossfc server with the official OSS Go SDK. Without -endpoint it
 starts "ossfc server" as a child process on 127.0.0.1 with a temporary data
 directory. With -endpoint it needs OSSFC_BENCH_ACCESS_KEY_ID and
-OSSFC_BENCH_ACCESS_KEY_SECRET, and it leaves its bucket behind.
+OSSFC_BENCH_ACCESS_KEY_SECRET (a root key, so that it may deploy functions),
+and it leaves its bucket, functions and access points behind.
+
+The transformed-GET scenarios deploy the identity and image example
+functions, run from a copy of -binary, and read through Object FC Access
+Points.
 
 Flags:
 `
@@ -105,8 +132,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	self, _ := os.Executable()
 	fs.StringVar(&opts.Endpoint, "endpoint", "", "OSS API base URL of a running server, e.g. http://127.0.0.1:9000 (default: start a child server)")
 	fs.StringVar(&opts.Region, "region", "cn-hangzhou", "region the server serves, for V4 signatures")
-	fs.StringVar(&opts.Binary, "binary", self, "ossfc executable to start as the child server")
-	fs.StringVar(&opts.TmpDir, "tmp", os.TempDir(), "directory for the child server's data; needs about 3 GiB free")
+	fs.StringVar(&opts.Console, "console", "", "console listener base URL of the server given by -endpoint, for the admin API that deploys functions")
+	fs.StringVar(&opts.Binary, "binary", self, "ossfc executable to start as the child server and to run the example functions")
+	fs.StringVar(&opts.Photo, "photo", "", "JPEG or PNG photograph for image-resize (default: a 150x103 photograph embedded in ossfc)")
+	fs.StringVar(&opts.TmpDir, "tmp", os.TempDir(), "directory for the child server's data; needs about 4 GiB free")
 	fs.DurationVar(&opts.Duration, "duration", 10*time.Second, "duration of each small-object phase")
 	fs.BoolVar(&opts.Quick, "quick", false, "divide sizes and counts by 128, to check the tool quickly")
 	only := fs.String("scenarios", "all", "comma-separated scenarios to run; -list shows them")
@@ -162,21 +191,20 @@ func selectScenarios(list string) ([]Scenario, error) {
 // run prepares the server, the client and the bucket, then runs each
 // scenario in turn. It returns the figures gathered before any failure.
 func run(ctx context.Context, opts Options, selected []Scenario, log io.Writer) ([]Result, error) {
-	env := &Env{Options: opts, Log: log}
-	endpoint := opts.Endpoint
-	keyID, secret := os.Getenv("OSSFC_BENCH_ACCESS_KEY_ID"), os.Getenv("OSSFC_BENCH_ACCESS_KEY_SECRET")
-	if endpoint == "" {
+	env := &Env{Options: opts, Log: log, Endpoint: opts.Endpoint, ConsoleURL: strings.TrimRight(opts.Console, "/")}
+	env.keyID, env.secret = os.Getenv("OSSFC_BENCH_ACCESS_KEY_ID"), os.Getenv("OSSFC_BENCH_ACCESS_KEY_SECRET")
+	if env.Endpoint == "" {
 		srv, err := startServer(ctx, opts.Binary, opts.TmpDir, log)
 		if err != nil {
 			return nil, err
 		}
 		defer srv.stop()
-		endpoint, keyID, secret, env.ServerPID = srv.url, srv.keyID, srv.secret, srv.pid()
-		fmt.Fprintf(log, "bench: started %s server (pid %d) at %s\n", opts.Binary, env.ServerPID, endpoint)
-	} else if keyID == "" || secret == "" {
+		env.Endpoint, env.ConsoleURL, env.keyID, env.secret, env.ServerPID = srv.url, srv.consoleURL, srv.keyID, srv.secret, srv.pid()
+		fmt.Fprintf(log, "bench: started %s server (pid %d) at %s\n", opts.Binary, env.ServerPID, env.Endpoint)
+	} else if env.keyID == "" || env.secret == "" {
 		return nil, errors.New("-endpoint needs OSSFC_BENCH_ACCESS_KEY_ID and OSSFC_BENCH_ACCESS_KEY_SECRET")
 	}
-	env.Client = newClient(endpoint, opts.Region, keyID, secret)
+	env.Client = newClient(env.Endpoint, opts.Region, env.keyID, env.secret)
 
 	var raw [4]byte
 	rand.Read(raw[:])

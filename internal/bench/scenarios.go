@@ -19,13 +19,18 @@ const (
 )
 
 // scenarios is every benchmark in the order "all" runs them. Later features
-// (function invocation, transformed GetObject) append theirs here.
+// append theirs here.
 var scenarios = []Scenario{
 	{"throughput-1mib", "PUT then GET 256 objects of 1 MiB, with 1 and with 8 clients", runThroughput1MiB},
 	{"throughput-256mib", "PUT then GET 4 objects of 256 MiB with 1 client", runThroughput256MiB},
 	{"small-ops", "4 KiB PUT and GET operations per second with 1 and 32 clients", runSmallOps},
 	{"multipart-1gib", "upload 1 GiB with the SDK's Uploader (default part size and parallelism)", runMultipart1GiB},
 	{"get-memory-1gib", "server resident memory while one client GETs a 1 GiB object", runGetMemory1GiB},
+	{"loopback-copy", "copy 1 GiB over one TCP connection on 127.0.0.1, the upper limit of any GET", runLoopbackCopy},
+	{"transform-4kib", "4 KiB GET latency p50 and p99, direct and through the identity function (warm)", runTransform4KiB},
+	{"transform-1gib", "1 GiB GET throughput, direct and through the identity function, and server memory", runTransform1GiB},
+	{"transform-cold-start", "time to first byte of a GET through identity that starts a new instance", runColdStart},
+	{"image-resize", "resize requests per second through the image function, with 1 and NumCPU clients", runImageResize},
 }
 
 func runThroughput1MiB(ctx context.Context, env *Env) ([]Result, error) {

@@ -23,14 +23,19 @@ type childServer struct {
 	cmd    *exec.Cmd
 	runDir string // holds the data directory; removed by stop
 	url    string
-	keyID  string
-	secret string
-	exited chan error
+	// consoleURL is the console listener, which serves the admin API.
+	consoleURL string
+	keyID      string
+	secret     string
+	exited     chan error
 }
 
-// advertisedURL matches the line in which "ossfc server" prints its OSS API
-// address.
-var advertisedURL = regexp.MustCompile(`OSS API:\s+(http://\S+)`)
+// advertisedURL and consoleLine match the lines in which "ossfc server"
+// prints its OSS API and console addresses; the console line comes later.
+var (
+	advertisedURL = regexp.MustCompile(`OSS API:\s+(http://\S+)`)
+	consoleLine   = regexp.MustCompile(`console:\s+(http://\S+)`)
+)
 
 // startServer runs binary as "ossfc server" on a free loopback port with a
 // fresh data directory under tmpDir and waits until it prints its address.
@@ -53,7 +58,7 @@ func startServer(ctx context.Context, binary, tmpDir string, logOut io.Writer) (
 	s := &childServer{runDir: runDir, keyID: "LTAIbench" + hex.EncodeToString(raw[:4]), secret: hex.EncodeToString(raw[4:]),
 		exited: make(chan error, 1)}
 
-	s.cmd = exec.Command(binary, "server", "--data", dataDir, "--addr", "127.0.0.1:0", "--console-addr", "", "--log-level", "warn")
+	s.cmd = exec.Command(binary, "server", "--data", dataDir, "--addr", "127.0.0.1:0", "--console-addr", "127.0.0.1:0", "--log-level", "warn")
 	s.cmd.Env = append(os.Environ(),
 		"OSSFC_ROOT_ACCESS_KEY_ID="+s.keyID, "OSSFC_ROOT_ACCESS_KEY_SECRET="+s.secret)
 	s.cmd.Stderr = logOut
@@ -68,21 +73,22 @@ func startServer(ctx context.Context, binary, tmpDir string, logOut io.Writer) (
 	}
 	go func() { s.exited <- s.cmd.Wait() }()
 
-	// Read stdout until the address appears, then keep draining it.
-	found := make(chan string, 1)
+	// Read stdout until both addresses appear, then keep draining it.
+	found := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if m := advertisedURL.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
+			if m := advertisedURL.FindStringSubmatch(sc.Text()); m != nil && s.url == "" {
+				s.url = m[1]
+			}
+			if m := consoleLine.FindStringSubmatch(sc.Text()); m != nil && s.consoleURL == "" {
+				s.consoleURL = m[1]
+				close(found)
 			}
 		}
 	}()
 	select {
-	case s.url = <-found:
+	case <-found:
 		return s, nil
 	case err := <-s.exited:
 		os.RemoveAll(runDir)

@@ -282,7 +282,7 @@ func setUp(ctx context.Context, t *Target, binary string, python bool, in *input
 	functions := append([]string(nil), GoExamples...)
 	errs := make(chan error, len(GoExamples)+1)
 	for _, name := range GoExamples {
-		go func() { errs <- t.DeployGoExample(ctx, name, code) }()
+		go func() { errs <- t.DeployGoExample(ctx, name, name, code) }()
 	}
 	if python {
 		functions = append(functions, PythonMask)

@@ -98,17 +98,17 @@ func BinaryCode(binary string) ([]byte, error) {
 }
 
 // DeployGoExample creates the function name, a custom-runtime function
-// whose command is "./ossfc function <name>" from code (see BinaryCode).
-// The function listens on loopback only and runs as the AliyunFCDefaultRole
-// service role.
-func (t *Target) DeployGoExample(ctx context.Context, name string, code []byte) error {
+// whose command is "./ossfc function <example>" from code (see
+// BinaryCode). The function listens on loopback only and runs as the
+// AliyunFCDefaultRole service role.
+func (t *Target) DeployGoExample(ctx context.Context, name, example string, code []byte) error {
 	_, err := t.Functions.CreateFunction(ctx, &fcapi.CreateFunctionInput{
 		FunctionName:         name,
-		Description:          "ossfc example function " + name,
+		Description:          "ossfc example function " + example,
 		Runtime:              "custom",
 		Code:                 &fcapi.InputCode{ZipFile: code},
 		Timeout:              60,
-		CustomRuntimeConfig:  &fcapi.CustomRuntimeConfig{Command: []string{"./ossfc"}, Args: []string{"function", name}},
+		CustomRuntimeConfig:  &fcapi.CustomRuntimeConfig{Command: []string{"./ossfc"}, Args: []string{"function", example}},
 		EnvironmentVariables: map[string]string{"FC_SERVER_HOST": "127.0.0.1"},
 		Role:                 t.role("aliyunfcdefaultrole"),
 	})

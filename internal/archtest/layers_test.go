@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"internal/meta":        nil,
 	"internal/blob":        nil,
 	"internal/adminclient": nil,
+	"internal/sampledata":  nil,
 	"internal/auth":        {"internal/osserr"},
 	"internal/policy":      {"internal/arn", "internal/osserr"},
 	"internal/authz":       {"internal/arn", "internal/osserr", "internal/policy"},
@@ -48,6 +49,13 @@ var allowed = map[string][]string{
 		"internal/console", "internal/fc", "internal/fc/fcapi", "internal/meta/sqlite", "internal/objectfc",
 		"internal/ossapi", "internal/osserr", "internal/policy", "internal/ram", "internal/ram/ramapi",
 		"internal/ram/ramfc", "internal/store",
+	},
+
+	// The demo starts a server and deploys the examples through the
+	// admin API, like a command.
+	"internal/demo": {
+		"examples/functions/mask-python", "internal/adminclient", "internal/config", "internal/fc/fcapi",
+		"internal/fc/fcclient", "internal/ram/ramclient", "internal/sampledata", "internal/server",
 	},
 
 	// Harnesses and commands sit on top and may use everything.

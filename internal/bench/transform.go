@@ -324,9 +324,7 @@ func runImageResize(ctx context.Context, env *Env) ([]Result, error) {
 			}
 			// The rate counts until the last request ends, which for a
 			// large photograph is well after the duration.
-			start := time.Now()
-			lat, err := timedOps(duration, clients, func(c, i int) error { return get(0) })
-			elapsed := time.Since(start)
+			lat, elapsed, err := timedOps(duration, clients, func(c, i int) error { return get(0) })
 			if err != nil {
 				return out, err
 			}

@@ -1,11 +1,11 @@
-// Package bench measures an ossfc server through the official OSS Go SDK:
-// object throughput, small-object operations per second, multipart uploads
-// with the SDK's Uploader, the server's memory during a large GET, and the
-// transformed GetObject of Object FC Access Points (latency and throughput
-// through the identity example function, its cold start, image resizes
-// through the image example), next to a plain TCP copy over loopback as
-// the limit. It backs the "ossfc bench" command, whose figures are recorded
-// in docs/benchmarks.md.
+// Package bench measures an ossfc server through the official OSS Go SDK.
+// It measures object throughput, small-object operations per second,
+// multipart uploads with the SDK's Uploader and the server's memory during
+// a large GET. For the transformed GetObject of Object FC Access Points it
+// measures latency and throughput through the identity example function,
+// its cold start, and image resizes through the image example, next to a
+// plain TCP copy over loopback as the limit. It backs the "ossfc bench"
+// command, whose figures are recorded in docs/benchmarks.md.
 //
 // By default it starts "ossfc server" as a child process on loopback with a
 // temporary data directory, so the server's resident memory can be sampled

@@ -56,6 +56,8 @@ func (e *Env) transformEnv(ctx context.Context) (*transformWorld, error) {
 	if e.ConsoleURL == "" {
 		return nil, errNoAdminAPI
 	}
+
+	// The service roles and the code, a copy of the binary.
 	start := time.Now()
 	target, err := demo.NewTarget(ctx, e.Endpoint, e.ConsoleURL, e.Options.Region, e.keyID, e.secret, &http.Client{})
 	if err != nil {
@@ -68,6 +70,7 @@ func (e *Env) transformEnv(ctx context.Context) (*transformWorld, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	// The names carry the run's random suffix, so that runs against one
 	// server do not collide. Access point names have at most 19 characters.
 	w := &transformWorld{target: target, suffix: strings.TrimPrefix(e.Bucket, "ossfc-bench-")}

@@ -258,8 +258,8 @@ func (d *demoServer) stop() {
 	d.logFile.Close()
 }
 
-// world is what set-up created: the alias of each Object FC Access Point,
-// by function name.
+// world is the result of set-up: the client and the alias of each Object FC
+// Access Point, by function name.
 type world struct {
 	client  *oss.Client
 	aliases map[string]string

@@ -1,10 +1,11 @@
-// Package demo runs "ossfc demo": it starts an ossfc server inside the
-// process on free loopback ports, deploys the example functions from the
-// running binary, creates a bucket, an access point and one Object FC
-// Access Point per function, uploads photographs, a CSV file and a JSON log
-// (package sampledata), reads each through an alias with the official OSS
-// Go SDK, checks what comes back, and prints a report. It needs nothing but
-// the ossfc binary, plus /usr/bin/python3 for the Python function.
+// Package demo runs "ossfc demo". It starts an ossfc server inside the
+// process on free loopback ports and deploys the example functions from
+// the running binary. It creates a bucket, an access point and one Object
+// FC Access Point per function, and uploads photographs, a CSV file and a
+// JSON log (package sampledata). It reads each object through an alias
+// with the official OSS Go SDK, checks the result, and prints a report. It
+// needs nothing but the ossfc binary, plus /usr/bin/python3 for the Python
+// function.
 //
 // The Go functions run as "ossfc function <name>" from a copy of the
 // binary, so cmd/ossfc must provide that command.

@@ -199,7 +199,7 @@ func checkMaskedCSV(body []byte, in *inputs) (string, error) {
 	return fmt.Sprintf("%d rows: e-mail, phone, ID and card masked", len(in.people)), nil
 }
 
-// checkMaskedRange checks a 206 answer for the inclusive range rng of an
+// checkMaskedRange checks a 206 response for the inclusive range rng of an
 // object of size bytes against the same bytes of the whole masked object.
 func checkMaskedRange(res *oss.GetObjectResult, body, masked []byte, rng [2]int, size int) (string, error) {
 	if masked == nil {
@@ -241,7 +241,7 @@ func checkMaskedLog(body []byte, in *inputs) (string, error) {
 		case want.User.CardNumber != "" && got.User.CardNumber == want.User.CardNumber:
 			return "", fmt.Errorf("line %d: card number %q is not masked", line+1, got.User.CardNumber)
 		case got.User.Name != want.User.Name || got.Time != want.Time || got.Client != want.Client:
-			return "", fmt.Errorf("line %d: a field that holds no personal data changed", line+1)
+			return "", fmt.Errorf("line %d: the name, time or client changed, but they hold no personal data", line+1)
 		}
 	}
 	if line != len(in.entries) {

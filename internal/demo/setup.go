@@ -39,8 +39,8 @@ type Target struct {
 
 // NewTarget returns a Target for the server whose OSS API is at endpoint
 // and whose admin API is on the console listener at consoleURL (both
-// http://host:port), signing with the root key keyID and secret. It asks
-// the server for the key's account id.
+// http://host:port), signing with the root key keyID and secret. It reads
+// the key's account id with GetCallerIdentity.
 func NewTarget(ctx context.Context, endpoint, consoleURL, region, keyID, secret string, httpClient *http.Client) (*Target, error) {
 	admin := adminclient.Config{URL: consoleURL, Region: region, AccessKeyID: keyID, AccessKeySecret: secret}
 	t := &Target{

@@ -1,7 +1,7 @@
 // Package sampledata holds the inputs that "ossfc demo" and "ossfc bench"
-// send through the example functions: photographs embedded in the binary,
-// and a CSV file and a JSON Lines log full of personal data, generated from
-// a fixed seed so that every run reads the same bytes.
+// send through the example functions. The photographs are embedded in the
+// binary. A CSV file and a JSON Lines log full of personal data are
+// generated from a fixed seed, so that every run reads the same bytes.
 //
 // The photographs are copies of files in the Go distribution's
 // src/image/testdata (Go 1.26, BSD licence): frames of a talk and of a

@@ -65,7 +65,7 @@ var contentTypes = map[string]string{
 }
 
 // Handle processes the image of one invocation as its x-oss-process value
-// asks. It is an fcevent.HandlerFunc.
+// specifies. It is an fcevent.HandlerFunc.
 func Handle(ctx context.Context, event *fcevent.Event) error {
 	out, err := fcevent.NewOutput(ctx, event)
 	if err != nil {

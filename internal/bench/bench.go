@@ -27,10 +27,10 @@ type Options struct {
 	Endpoint string
 	Region   string
 
-	// Console is the console listener's base URL of the server at
-	// Endpoint, whose admin API deploys the functions of the
-	// transformed-GET scenarios. Without it those scenarios are skipped.
-	// A child server's is found by itself.
+	// Console is the base URL of the console listener of the server at
+	// Endpoint. Its admin API deploys the functions of the transformed-GET
+	// scenarios, which are skipped without it. For a child server, the
+	// benchmark reads the URL from the server's output.
 	Console string
 
 	// Binary is the ossfc executable started as the child server. A copy

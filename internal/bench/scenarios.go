@@ -26,7 +26,7 @@ var scenarios = []Scenario{
 	{"small-ops", "4 KiB PUT and GET operations per second with 1 and 32 clients", runSmallOps},
 	{"multipart-1gib", "upload 1 GiB with the SDK's Uploader (default part size and parallelism)", runMultipart1GiB},
 	{"get-memory-1gib", "server resident memory while one client GETs a 1 GiB object", runGetMemory1GiB},
-	{"loopback-copy", "copy 1 GiB over one TCP connection on 127.0.0.1, the upper limit of any GET", runLoopbackCopy},
+	{"loopback-copy", "copy 1 GiB over one TCP connection on 127.0.0.1, the limit of a GET that copies through user space", runLoopbackCopy},
 	{"transform-4kib", "4 KiB GET latency p50 and p99, direct and through the identity function (warm)", runTransform4KiB},
 	{"transform-1gib", "1 GiB GET throughput, direct and through the identity function, and server memory", runTransform1GiB},
 	{"transform-cold-start", "time to first byte of a GET through identity that starts a new instance", runColdStart},

@@ -260,13 +260,25 @@ func (p *pool) exited(in *instance) {
 }
 
 // stopInstance stops an instance that is no longer in its pool, in the
-// background; Close waits for it through the service's wait group.
+// background; Close waits for it through the service's wait group. Once
+// Close has begun, the wait group may already be waited on, so a late stop
+// is not added to it; Close still waits for the process itself, whose exit
+// the process goroutine reports through the same wait group.
 func (s *Service) stopInstance(in *instance) {
 	if in.proc == nil {
 		in.drv.close()
 		return
 	}
-	s.wg.Add(1)
+	s.mu.Lock()
+	closing := s.closed
+	if !closing {
+		s.wg.Add(1)
+	}
+	s.mu.Unlock()
+	if closing {
+		go in.proc.stop(s.cfg.StopGrace)
+		return
+	}
 	go func() {
 		defer s.wg.Done()
 		in.proc.stop(s.cfg.StopGrace)

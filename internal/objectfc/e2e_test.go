@@ -26,7 +26,7 @@ func asServiceError(err error, target **oss.ServiceError) bool { return errors.A
 // fixture is a server with a bucket, objects, the service roles and a
 // supporting access point, ready for Object FC Access Points.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	env     *testenv.Env
 	root    *oss.Client
 	bucket  string
@@ -34,7 +34,7 @@ type fixture struct {
 	objects map[string][]byte
 }
 
-func newFixture(t *testing.T, options ...func(*config.Config)) *fixture {
+func newFixture(t testing.TB, options ...func(*config.Config)) *fixture {
 	env := testenv.Start(t, options...)
 	f := &fixture{t: t, env: env, root: env.Client(testenv.NoRetry), bucket: "source", ap: "ap-source",
 		objects: map[string][]byte{

@@ -109,12 +109,17 @@ func (inv *invocation) clientFor(id, secret, token string) *oss.Client {
 		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id, secret, token)).
 		WithRegion(inv.fc.Get("x-fc-region")).
 		WithEndpoint(inv.event.GetObjectContext.OutputRoute).
-		WithRetryMaxAttempts(1)
+		WithRetryMaxAttempts(1).
+		WithHttpClient(functionHTTPClient)
 	if os.Getenv("OSSFC_TEST_SIGN_V1") == "1" {
 		cfg.WithSignatureVersion(oss.SignatureVersionV1)
 	}
 	return oss.NewClient(cfg)
 }
+
+// functionHTTPClient carries every SDK client of the function process, so
+// connections to the server are kept alive across invocations.
+var functionHTTPClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, WriteBufferSize: 256 << 10, ReadBufferSize: 256 << 10}}
 
 // fetch reads the original object through inputOssUrl, forwarding the
 // caller's Range when it has one.

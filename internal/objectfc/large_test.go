@@ -122,17 +122,6 @@ func TestLargeObjectMemoryStaysFlat(t *testing.T) {
 	}
 }
 
-// pattern yields a repeating, position-dependent byte sequence.
-type pattern struct{ off int64 }
-
-func (p *pattern) Read(b []byte) (int, error) {
-	for i := range b {
-		b[i] = byte(p.off*7 + p.off>>11)
-		p.off++
-	}
-	return len(b), nil
-}
-
 // serverProcess is an ossfc binary started by a test.
 type serverProcess struct {
 	cmd        *exec.Cmd

@@ -187,7 +187,7 @@ func errorBody(status int, requestID string) []byte {
 // copyHoldingLast copies src to dst but writes the final byte only after src
 // ends with io.EOF.
 func copyHoldingLast(dst io.Writer, src io.Reader) (int64, error) {
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, 512<<10)
 	var held []byte
 	var written int64
 	for {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
@@ -38,9 +39,21 @@ func NewOutput(ctx context.Context, event *Event) (*Output, error) {
 	cfg := oss.LoadDefaultConfig().
 		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.AccessKeySecret, creds.SecurityToken)).
 		WithRegion(inv.Region).
-		WithEndpoint(event.GetObjectContext.OutputRoute)
+		WithEndpoint(event.GetObjectContext.OutputRoute).
+		WithHttpClient(outputHTTPClient)
 	return &Output{client: oss.NewClient(cfg), event: event}, nil
 }
+
+// outputHTTPClient is shared by the SDK clients of all invocations, so
+// WriteGetObjectResponse calls reuse kept-alive connections to the server
+// instead of opening one (and leaving it idle) per invocation. Credentials
+// are per client; only connections are shared.
+var outputHTTPClient = &http.Client{Transport: &http.Transport{
+	Proxy:               nil,
+	MaxIdleConnsPerHost: 32,
+	IdleConnTimeout:     90 * time.Second,
+	WriteBufferSize:     256 << 10, // large bodies go out in fewer, larger writes
+}}
 
 // Client returns the SDK client, for calling WriteGetObjectResponse
 // directly with a small body held in memory.

@@ -70,7 +70,7 @@ func scanAccessPoint(row interface{ Scan(...any) error }) (*meta.AccessPoint, er
 }
 
 func (as *accessPointStore) Create(ctx context.Context, ap *meta.AccessPoint, admit func(inAccount, inBucket int) error) error {
-	return as.s.inTx(ctx, func(tx *sql.Tx) error {
+	return as.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM buckets WHERE name = ?`, ap.Bucket).Scan(&n); err != nil {
 			return err
@@ -148,7 +148,7 @@ func (as *accessPointStore) List(ctx context.Context, accountID, region, bucket,
 }
 
 func (as *accessPointStore) Update(ctx context.Context, accountID, region, name string, fn func(*meta.AccessPoint) error) error {
-	return as.s.inTx(ctx, func(tx *sql.Tx) error {
+	return as.s.inTx(ctx, func(tx *txn) error {
 		ap, err := scanAccessPoint(tx.QueryRowContext(ctx, `SELECT `+accessPointColumns+` FROM access_points
 			WHERE account_id = ? AND region = ? AND name = ?`, accountID, region, name))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -168,7 +168,7 @@ func (as *accessPointStore) Update(ctx context.Context, accountID, region, name 
 }
 
 func (as *accessPointStore) Delete(ctx context.Context, accountID, region, name string) error {
-	return as.s.inTx(ctx, func(tx *sql.Tx) error {
+	return as.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM access_points WHERE account_id = ? AND region = ? AND name = ?`,
 			accountID, region, name).Scan(&n)
@@ -234,7 +234,7 @@ func (fs *objectFCAccessPointStore) Create(ctx context.Context, ap *meta.ObjectF
 	if err != nil {
 		return err
 	}
-	return fs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return fs.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM access_points
 			WHERE account_id = ? AND region = ? AND name = ? AND bucket = ?`,
@@ -316,7 +316,7 @@ func (fs *objectFCAccessPointStore) List(ctx context.Context, accountID, region,
 }
 
 func (fs *objectFCAccessPointStore) Update(ctx context.Context, accountID, region, name string, fn func(*meta.ObjectFCAccessPoint) error) error {
-	return fs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return fs.s.inTx(ctx, func(tx *txn) error {
 		ap, err := scanObjectFCAccessPoint(tx.QueryRowContext(ctx, `SELECT `+objectFCAccessPointColumns+`
 			FROM object_fc_access_points WHERE account_id = ? AND region = ? AND name = ?`, accountID, region, name))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -365,7 +365,7 @@ func nullBlob(b []byte) any {
 }
 
 // queryNames runs a query that returns one text column.
-func queryNames(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
+func queryNames(ctx context.Context, tx *txn, query string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

@@ -51,7 +51,7 @@ func scanBucket(row interface{ Scan(...any) error }) (*meta.Bucket, error) {
 }
 
 func (bs *bucketStore) Create(ctx context.Context, b *meta.Bucket) error {
-	return bs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return bs.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM buckets WHERE name = ?`, b.Name).Scan(&n); err != nil {
 			return err
@@ -101,7 +101,7 @@ func (bs *bucketStore) Count(ctx context.Context, accountID string) (int, error)
 }
 
 func (bs *bucketStore) Update(ctx context.Context, name string, fn func(*meta.Bucket) error) error {
-	return bs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return bs.s.inTx(ctx, func(tx *txn) error {
 		b, err := scanBucket(tx.QueryRowContext(ctx, `SELECT `+bucketColumns+` FROM buckets WHERE name = ?`, name))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("bucket %s: %w", name, meta.ErrNotFound)
@@ -133,7 +133,7 @@ var bucketNamedDependents = []struct{ kind, query string }{
 }
 
 func (bs *bucketStore) Delete(ctx context.Context, name string) error {
-	return bs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return bs.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM buckets WHERE name = ?`, name).Scan(&n); err != nil {
 			return err
@@ -164,7 +164,7 @@ func (bs *bucketStore) Delete(ctx context.Context, name string) error {
 }
 
 func (bs *bucketStore) PutConfig(ctx context.Context, bucket, name string, value []byte) error {
-	return bs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return bs.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM buckets WHERE name = ?`, bucket).Scan(&n); err != nil {
 			return err

@@ -107,7 +107,7 @@ func (fs *functionStore) Create(ctx context.Context, f *meta.Function) error {
 	if err != nil {
 		return err
 	}
-	return fs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return fs.s.inTx(ctx, func(tx *txn) error {
 		err := functionExists(ctx, tx, f.AccountID, f.Name)
 		if err == nil {
 			return fmt.Errorf("function %s: %w", f.Name, meta.ErrExists)
@@ -151,7 +151,7 @@ func (fs *functionStore) List(ctx context.Context, accountID, prefix, marker str
 }
 
 func (fs *functionStore) Update(ctx context.Context, accountID, name string, fn func(*meta.Function) error) error {
-	return fs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return fs.s.inTx(ctx, func(tx *txn) error {
 		f, err := scanFunction(tx.QueryRowContext(ctx,
 			`SELECT `+functionColumns+` FROM functions WHERE account_id = ? AND name = ?`, accountID, name))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -174,7 +174,7 @@ func (fs *functionStore) Update(ctx context.Context, accountID, name string, fn 
 }
 
 func (fs *functionStore) Delete(ctx context.Context, accountID, name string) error {
-	return fs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return fs.s.inTx(ctx, func(tx *txn) error {
 		if err := functionExists(ctx, tx, accountID, name); err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func versionNumber(name, versionID string) (int64, error) {
 
 func (fs *functionStore) PublishVersion(ctx context.Context, accountID, name, description string, now time.Time) (*meta.FunctionVersion, error) {
 	var v *meta.FunctionVersion
-	err := fs.s.inTx(ctx, func(tx *sql.Tx) error {
+	err := fs.s.inTx(ctx, func(tx *txn) error {
 		var (
 			config, codeID string
 			last           int64
@@ -298,7 +298,7 @@ func (fs *functionStore) DeleteVersion(ctx context.Context, accountID, name, ver
 	if err != nil {
 		return err
 	}
-	return fs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return fs.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM function_versions
 			WHERE account_id = ? AND function = ? AND version = ?`, accountID, name, id).Scan(&n)
@@ -349,7 +349,7 @@ func (fs *functionStore) PutAlias(ctx context.Context, a *meta.FunctionAlias, cr
 	if err != nil {
 		return err
 	}
-	return fs.s.inTx(ctx, func(tx *sql.Tx) error {
+	return fs.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM function_versions
 			WHERE account_id = ? AND function = ? AND version = ?`, a.AccountID, a.FunctionName, id).Scan(&n)

@@ -79,7 +79,7 @@ type iamStore struct{ s *Store }
 type rowScanner interface{ Scan(...any) error }
 
 // exists reports whether query, which must select a count, finds a row.
-func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+func exists(ctx context.Context, tx *txn, query string, args ...any) (bool, error) {
 	var n int
 	if err := tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return false, err
@@ -123,7 +123,7 @@ func scanAccount(row rowScanner) (*meta.Account, error) {
 const accountColumns = `id, name, status, created_at`
 
 func (st *iamStore) CreateAccount(ctx context.Context, a *meta.Account) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		found, err := exists(ctx, tx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, a.ID)
 		if err != nil {
 			return err
@@ -151,7 +151,7 @@ func (st *iamStore) ListAccounts(ctx context.Context) ([]*meta.Account, error) {
 }
 
 func (st *iamStore) UpdateAccount(ctx context.Context, id string, fn func(*meta.Account) error) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("account %s: %w", id, meta.ErrNotFound)
@@ -168,7 +168,7 @@ func (st *iamStore) UpdateAccount(ctx context.Context, id string, fn func(*meta.
 }
 
 // requireAccount returns ErrNotFound when the account does not exist.
-func requireAccount(ctx context.Context, tx *sql.Tx, accountID string) error {
+func requireAccount(ctx context.Context, tx *txn, accountID string) error {
 	found, err := exists(ctx, tx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, accountID)
 	if err != nil {
 		return err
@@ -200,7 +200,7 @@ func scanUser(row rowScanner) (*meta.User, error) {
 }
 
 func (st *iamStore) CreateUser(ctx context.Context, u *meta.User) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		if err := requireAccount(ctx, tx, u.AccountID); err != nil {
 			return err
 		}
@@ -243,7 +243,7 @@ func (st *iamStore) ListUsers(ctx context.Context, accountID string) ([]*meta.Us
 }
 
 func (st *iamStore) DeleteUser(ctx context.Context, accountID, name string) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM ram_users WHERE account_id = ? AND name = ?`,
 			accountID, name).Scan(&id)
@@ -285,7 +285,7 @@ func scanAccessKey(row rowScanner) (*meta.AccessKey, error) {
 }
 
 func (st *iamStore) CreateAccessKey(ctx context.Context, k *meta.AccessKey, check func([]*meta.AccessKey) error) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		if err := requireAccount(ctx, tx, k.AccountID); err != nil {
 			return err
 		}
@@ -341,7 +341,7 @@ func (st *iamStore) ListAccessKeys(ctx context.Context, accountID, userID string
 }
 
 func (st *iamStore) UpdateAccessKey(ctx context.Context, id string, fn func(*meta.AccessKey) error) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		k, err := scanAccessKey(tx.QueryRowContext(ctx,
 			`SELECT `+accessKeyColumns+` FROM access_keys WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -397,7 +397,7 @@ func scanRole(row rowScanner) (*meta.Role, error) {
 func roleKey(name string) string { return strings.ToLower(name) }
 
 func (st *iamStore) CreateRole(ctx context.Context, r *meta.Role) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		if err := requireAccount(ctx, tx, r.AccountID); err != nil {
 			return err
 		}
@@ -436,7 +436,7 @@ func (st *iamStore) ListRoles(ctx context.Context, accountID string) ([]*meta.Ro
 }
 
 func (st *iamStore) UpdateRole(ctx context.Context, accountID, name string, fn func(*meta.Role) error) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		r, err := scanRole(tx.QueryRowContext(ctx,
 			`SELECT `+roleColumns+` FROM ram_roles WHERE account_id = ? AND name_key = ?`, accountID, roleKey(name)))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -456,7 +456,7 @@ func (st *iamStore) UpdateRole(ctx context.Context, accountID, name string, fn f
 }
 
 func (st *iamStore) DeleteRole(ctx context.Context, accountID, name string) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM ram_roles WHERE account_id = ? AND name_key = ?`,
 			accountID, roleKey(name)).Scan(&id)

@@ -28,7 +28,7 @@ func scanPolicy(row rowScanner) (*meta.Policy, error) {
 }
 
 func (st *iamStore) CreatePolicy(ctx context.Context, p *meta.Policy) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		if err := requireAccount(ctx, tx, p.AccountID); err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (st *iamStore) ListPolicies(ctx context.Context, accountID string) ([]*meta
 }
 
 func (st *iamStore) UpdatePolicy(ctx context.Context, accountID, name string, fn func(*meta.Policy) error) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		p, err := scanPolicy(tx.QueryRowContext(ctx,
 			`SELECT `+policyColumns+` FROM ram_policies WHERE account_id = ? AND name = ?`, accountID, name))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -85,7 +85,7 @@ func (st *iamStore) UpdatePolicy(ctx context.Context, accountID, name string, fn
 }
 
 func (st *iamStore) DeletePolicy(ctx context.Context, accountID, name string) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		found, err := exists(ctx, tx, `SELECT COUNT(*) FROM ram_policies WHERE account_id = ? AND name = ?`,
 			accountID, name)
 		if err != nil {
@@ -126,7 +126,7 @@ func scanAttachment(row rowScanner) (*meta.Attachment, error) {
 }
 
 func (st *iamStore) Attach(ctx context.Context, a *meta.Attachment) error {
-	return st.s.inTx(ctx, func(tx *sql.Tx) error {
+	return st.s.inTx(ctx, func(tx *txn) error {
 		var principalQuery string
 		switch a.PrincipalType {
 		case meta.PrincipalUser:

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -40,7 +39,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 
 	for _, m := range migrations() {
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(tx *txn) error {
 			var applied int
 			err := tx.QueryRowContext(ctx,
 				`SELECT COUNT(*) FROM schema_migrations WHERE component = ? AND version = ?`,

@@ -105,7 +105,7 @@ func queryObjects(ctx context.Context, q interface {
 
 func (os *objectStore) Put(ctx context.Context, o *meta.Object, opts meta.PutOptions) ([]*meta.Object, error) {
 	var replaced []*meta.Object
-	err := os.s.inTx(ctx, func(tx *sql.Tx) error {
+	err := os.s.inTx(ctx, func(tx *txn) error {
 		var err error
 		replaced, err = putObjectTx(ctx, tx, o, opts)
 		return err
@@ -119,7 +119,7 @@ func (os *objectStore) Put(ctx context.Context, o *meta.Object, opts meta.PutOpt
 
 // putObjectTx is Put inside the caller's transaction; o.IsLatest is set by
 // the caller once the transaction commits.
-func putObjectTx(ctx context.Context, tx *sql.Tx, o *meta.Object, opts meta.PutOptions) ([]*meta.Object, error) {
+func putObjectTx(ctx context.Context, tx *txn, o *meta.Object, opts meta.PutOptions) ([]*meta.Object, error) {
 	var replaced []*meta.Object
 	err := func() error {
 		var exists int
@@ -209,7 +209,7 @@ func (os *objectStore) Get(ctx context.Context, bucket, key, versionID string) (
 
 func (os *objectStore) Delete(ctx context.Context, bucket, key, versionID string) (*meta.Object, error) {
 	var deleted *meta.Object
-	err := os.s.inTx(ctx, func(tx *sql.Tx) error {
+	err := os.s.inTx(ctx, func(tx *txn) error {
 		rows, err := queryObjects(ctx, tx, `SELECT `+objectColumns+` FROM objects
 			WHERE bucket = ? AND key = ? AND version_id = ?`, bucket, key, versionID)
 		if err != nil {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/ossfc/ossfc/internal/meta"
@@ -10,7 +9,7 @@ import (
 
 func (os *objectStore) Update(ctx context.Context, bucket, key, versionID string, fn func(*meta.Object) error) (*meta.Object, error) {
 	var updated *meta.Object
-	err := os.s.inTx(ctx, func(tx *sql.Tx) error {
+	err := os.s.inTx(ctx, func(tx *txn) error {
 		var rows []objectRow
 		var err error
 		if versionID == "" {

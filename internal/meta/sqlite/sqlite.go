@@ -24,8 +24,8 @@ import (
 
 // Store is the SQLite implementation of meta.Store.
 type Store struct {
-	write *sql.DB // one connection; every write transaction
-	read  *sql.DB // a pool for reads
+	write *db // one connection; every write transaction
+	read  *db // a pool for reads
 
 	buckets   *bucketStore
 	objects   *objectStore
@@ -64,9 +64,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("open metadata database %s: %w", path, err)
 	}
-	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
+	// Idle read connections stay open, so their prepared statements and
+	// page caches survive between requests.
+	readers := max(4, runtime.GOMAXPROCS(0)*2)
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
+	read.SetConnMaxIdleTime(0)
 
-	s := &Store{write: write, read: read}
+	s := &Store{write: &db{DB: write}, read: &db{DB: read}}
 	s.buckets = &bucketStore{s}
 	s.objects = &objectStore{s}
 	s.iam = &iamStore{s}
@@ -121,11 +126,13 @@ func (s *Store) WalkBlobs(ctx context.Context, fn func(blobID string) error) err
 }
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
+	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	tx := &txn{Tx: sqlTx, d: s.write}
+	defer tx.prepareMissing(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err

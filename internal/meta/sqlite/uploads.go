@@ -108,7 +108,7 @@ func (us *uploadStore) Create(ctx context.Context, u *meta.Upload) error {
 	if err != nil {
 		return err
 	}
-	return us.s.inTx(ctx, func(tx *sql.Tx) error {
+	return us.s.inTx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM buckets WHERE name = ?`, u.Bucket).Scan(&n); err != nil {
 			return err
@@ -246,7 +246,7 @@ func queryParts(ctx context.Context, q querier, u uploadRow, after, limit int) (
 
 func (us *uploadStore) PutPart(ctx context.Context, bucket string, p *meta.Part) (*meta.Part, error) {
 	var replaced *meta.Part
-	err := us.s.inTx(ctx, func(tx *sql.Tx) error {
+	err := us.s.inTx(ctx, func(tx *txn) error {
 		replaced = nil
 		u, err := getUpload(ctx, tx, bucket, p.UploadID)
 		if err != nil {
@@ -283,7 +283,7 @@ func (us *uploadStore) Parts(ctx context.Context, bucket, uploadID string, after
 
 func (us *uploadStore) Abort(ctx context.Context, bucket, uploadID string) ([]*meta.Part, error) {
 	var parts []*meta.Part
-	err := us.s.inTx(ctx, func(tx *sql.Tx) error {
+	err := us.s.inTx(ctx, func(tx *txn) error {
 		u, err := getUpload(ctx, tx, bucket, uploadID)
 		if err != nil {
 			return err
@@ -307,7 +307,7 @@ func (us *uploadStore) Complete(ctx context.Context, bucket, uploadID string, bu
 		replaced []*meta.Object
 		unused   []*meta.Part
 	)
-	err := us.s.inTx(ctx, func(tx *sql.Tx) error {
+	err := us.s.inTx(ctx, func(tx *txn) error {
 		o, replaced, unused = nil, nil, nil
 		u, err := getUpload(ctx, tx, bucket, uploadID)
 		if err != nil {

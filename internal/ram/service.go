@@ -60,10 +60,11 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("ram: %w", err)
 	}
 
-	svc := &Service{store: cfg.Store, sealer: s, now: cfg.Now, log: cfg.Logger}
+	svc := &Service{sealer: s, now: cfg.Now, log: cfg.Logger}
 	if svc.now == nil {
 		svc.now = time.Now
 	}
+	svc.store = newIAMCache(cfg.Store, svc.now)
 	if svc.log == nil {
 		svc.log = slog.New(slog.DiscardHandler)
 	}

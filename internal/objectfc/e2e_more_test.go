@@ -176,6 +176,14 @@ func TestTransformFailures(t *testing.T) {
 		})
 	}
 
+	t.Run("response sent to another host name", func(t *testing.T) {
+		a := alias("otherhost", "otherhost", functionSpec{})
+		_, body, err := get(t, c, a, "hello.txt")
+		if err != nil || string(body) != "through localhost" {
+			t.Fatalf("GetObject = %q, %v; want the response sent to localhost", body, err)
+		}
+	})
+
 	t.Run("second call with the same token", func(t *testing.T) {
 		a := alias("twice", "twice", functionSpec{})
 		_, body, err := get(t, c, a, "hello.txt")

@@ -252,6 +252,18 @@ var testFunctions = map[string]func(*invocation) error{
 		return nil
 	},
 
+	// otherhost sends its WriteGetObjectResponse to another host name of
+	// the server than the route's, with the route header unchanged: the
+	// token, not the host, selects the waiting GetObject.
+	"otherhost": func(inv *invocation) error {
+		route := inv.event.GetObjectContext.OutputRoute
+		inv.event.GetObjectContext.OutputRoute = strings.Replace(route, "127.0.0.1", "localhost", 1)
+		inv.client = inv.clientFor(inv.fc.Get("x-fc-access-key-id"), inv.fc.Get("x-fc-access-key-secret"), inv.fc.Get("x-fc-security-token"))
+		inv.event.GetObjectContext.OutputRoute = route
+		_, err := inv.write("200", []byte("through localhost"), "text/plain")
+		return err
+	},
+
 	// otherprincipal answers with another key pair, given in its
 	// environment.
 	"otherprincipal": func(inv *invocation) error {

@@ -128,6 +128,11 @@ const (
 	// AnonymousThroughAccessPoint means an anonymous request came through
 	// an access point or an Object FC Access Point, which OSS never allows.
 	AnonymousThroughAccessPoint
+
+	// PublicAccessBlocked means only a public grant (a public ACL or a
+	// bucket policy allowing everyone) would allow the request, and Block
+	// Public Access turns that grant off.
+	PublicAccessBlocked
 )
 
 // Decision is the outcome of Decide.
@@ -160,6 +165,8 @@ func (d Decision) Error(action string) *osserr.Error {
 		}
 	case AccessPointNotAllowed:
 		reason = "the " + d.Layer.String() + " does not allow it"
+	case PublicAccessBlocked:
+		reason = "only a public ACL or a public bucket policy would allow it, and Block Public Access turns those off"
 	case AnonymousThroughAccessPoint:
 		return osserr.Newf(osserr.AccessDenied,
 			"Anonymous access to %s through an access point is not supported; sign the request.", action).
@@ -212,6 +219,8 @@ func Decide(in *Input) Decision {
 
 	// Block Public Access turns public grants off.
 	bpa := in.BlockPublicAccess
+	publicBucketPolicy := bucketPolicy
+	publicACL := aclAllows(in.Request.Action, in.BucketACL, in.ObjectACL)
 	if bpa.Account || bpa.Bucket {
 		bucketPolicy = withoutPublicAllow(in.BucketPolicy, bucketPolicy)
 	}
@@ -233,6 +242,9 @@ func Decide(in *Input) Decision {
 			identity = policy.NoMatch
 		}
 		if policy.Combine(identity, bucketPolicy, acl) != policy.Allow {
+			if publicACL || publicBucketPolicy == policy.Allow {
+				return Decision{Reason: PublicAccessBlocked}
+			}
 			return Decision{Reason: NotAllowed}
 		}
 		if in.Session != nil && session != policy.Allow {

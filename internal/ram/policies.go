@@ -237,7 +237,11 @@ func (s *Service) AttachPolicy(ctx context.Context, accountID, policyType, polic
 	}
 	err = s.store.Attach(ctx, &meta.Attachment{AccountID: accountID, PolicyType: policyType, PolicyName: policyName,
 		PrincipalType: principalType, PrincipalID: id, AttachDate: s.now().UTC()})
-	return storeError(err, policyNotExist(policyType, policyName),
+	missing := policyNotExist(policyType, policyName)
+	if policyType == meta.PolicyCustom && findSystemPolicy(policyName) != nil {
+		missing.Message += " A System policy has this name; attach it with PolicyType System (ossfc admin: --type System)."
+	}
+	return storeError(err, missing,
 		alreadyExists(principalType+".Policy", "The policy %s is already attached to %s %s.",
 			policyName, principalType, principalName))
 }

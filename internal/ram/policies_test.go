@@ -1,6 +1,7 @@
 package ram
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -89,6 +90,12 @@ func TestPoliciesAndAttachments(t *testing.T) {
 	e.attach(t, meta.PolicyCustom, "ReadLogs", meta.PrincipalUser, "alice")
 	e.attach(t, meta.PolicySystem, "AliyunSTSAssumeRoleAccess", meta.PrincipalUser, "alice")
 	e.attach(t, meta.PolicyCustom, "ReadLogs", meta.PrincipalRole, "reader")
+
+	err = e.svc.AttachPolicy(ctx, testAccount, meta.PolicyCustom, "AliyunOSSReadOnlyAccess", meta.PrincipalUser, "alice")
+	var re *Error
+	if !errors.As(err, &re) || re.Code != "EntityNotExist.Policy" || !strings.Contains(re.Message, "--type System") {
+		t.Errorf("attaching a System policy as Custom: got %v, want EntityNotExist.Policy suggesting --type System", err)
+	}
 
 	attachErrors := []struct {
 		name                                      string

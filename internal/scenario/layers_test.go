@@ -167,13 +167,13 @@ func (s *suite) blockPublicAccess(t *testing.T) {
 
 	setBlock(true)
 	s.run(t, []check{
-		{"anonymous", getObject, "acl-public", "open.txt", denied(notAllowed)},
-		{"anonymous", listObjects("", ""), "acl-public", "", denied(notAllowed)},
-		{"unprivileged", getObject, "acl-public", "open.txt", denied(notAllowed)},
-		{"anonymous", getObject, "acl-private", "shared.txt", denied(notAllowed)},
-		{"unprivileged", getObject, "acl-private", "shared.txt", denied(notAllowed)},
-		{"anonymous", getObject, "anon-policy", "pub/a.txt", denied(notAllowed)},
-		{"unprivileged", getObject, "anon-policy", "pub/a.txt", denied(notAllowed)},
+		{"anonymous", getObject, "acl-public", "open.txt", denied(publicBlocked)},
+		{"anonymous", listObjects("", ""), "acl-public", "", denied(publicBlocked)},
+		{"unprivileged", getObject, "acl-public", "open.txt", denied(publicBlocked)},
+		{"anonymous", getObject, "acl-private", "shared.txt", denied(publicBlocked)},
+		{"unprivileged", getObject, "acl-private", "shared.txt", denied(publicBlocked)},
+		{"anonymous", getObject, "anon-policy", "pub/a.txt", denied(publicBlocked)},
+		{"unprivileged", getObject, "anon-policy", "pub/a.txt", denied(publicBlocked)},
 		{"owner", getObject, "acl-public", "open.txt", allowed},
 		{"owner", getObject, "anon-policy", "pub/a.txt", allowed},
 	})

@@ -262,6 +262,7 @@ var allowed = outcome{}
 // The reasons AccessDenied messages give, one per layer and case.
 const (
 	notAllowed            = "no identity policy, bucket policy or ACL allows it"
+	publicBlocked         = "Block Public Access turns those off"
 	identityDenies        = "the identity policy denies it explicitly"
 	sessionDenies         = "the session policy denies it explicitly"
 	sessionNotAllowed     = "the session policy of the temporary credentials does not allow it"

@@ -179,6 +179,9 @@ func (s *Server) open(ctx context.Context) error {
 	return nil
 }
 
+// listenerFlags names the flag that sets each listener's address.
+var listenerFlags = map[string]string{"api": "--addr", "internal": "--internal-addr", "console": "--console-addr"}
+
 // bind opens the configured listeners. A port of 0 binds a free port.
 func (s *Server) bind() error {
 	add := func(name, addr string) error {
@@ -187,7 +190,8 @@ func (s *Server) bind() error {
 		}
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			return fmt.Errorf("listen on %s address %s: %w", name, addr, err)
+			return fmt.Errorf("listen on %s address %s: %w; choose another address with %s, or port 0 for a free one",
+				name, addr, err, listenerFlags[name])
 		}
 		srv := &http.Server{
 			ReadHeaderTimeout: 30 * time.Second,

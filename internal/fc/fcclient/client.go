@@ -98,7 +98,7 @@ func (c *Client) send(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, unreachable(err)
 	}
 	if resp.StatusCode < 300 {
 		return resp, nil
@@ -276,4 +276,10 @@ func (c *Client) InvocationLogs(ctx context.Context, name, requestID string, lim
 	}
 	var out fcapi.ListInvocationLogsOutput
 	return &out, c.do(ctx, http.MethodGet, u, nil, &out)
+}
+
+// unreachable explains a request that never got an answer: most often the
+// server is not running, or OSSFC_CONSOLE_URL names another address.
+func unreachable(err error) error {
+	return fmt.Errorf("%w (is ossfc server running, and does OSSFC_CONSOLE_URL name its console address?)", err)
 }

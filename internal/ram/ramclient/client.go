@@ -99,7 +99,7 @@ func (c *Client) do(ctx context.Context, method, u string, body, out any) error 
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return err
+		return unreachable(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
@@ -312,4 +312,10 @@ func (c *Client) QuickAuthorize(ctx context.Context) ([]*ram.Role, error) {
 	var out ramapi.ListRolesOutput
 	err := c.do(ctx, http.MethodPost, c.path("quick-authorize"), nil, &out)
 	return out.Roles, err
+}
+
+// unreachable explains a request that never got an answer: most often the
+// server is not running, or OSSFC_CONSOLE_URL names another address.
+func unreachable(err error) error {
+	return fmt.Errorf("%w (is ossfc server running, and does OSSFC_CONSOLE_URL name its console address?)", err)
 }

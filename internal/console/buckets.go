@@ -24,7 +24,18 @@ type bucketList struct {
 
 // ListBuckets shows the buckets the principal may list, a page at a time,
 // and the form to create one.
+//
+// With ?open=<name> it goes to that bucket instead, which lets a principal
+// that may not list buckets reach one it may read.
 func (c *Console) ListBuckets(w http.ResponseWriter, r *http.Request, s *session) error {
+	if name := strings.TrimSpace(r.URL.Query().Get("open")); name != "" {
+		if problem := bucketNameProblem(name); problem != "" {
+			c.redirectError(w, r, s, "/buckets", invalidInput(problem))
+			return nil
+		}
+		http.Redirect(w, r, "/buckets/"+name, http.StatusSeeOther)
+		return nil
+	}
 	marker := r.URL.Query().Get("marker")
 	p := page{Title: "Buckets", Nav: "buckets"}
 	out, err := s.oss.ListBuckets(r.Context(), &oss.ListBucketsRequest{Marker: oss.Ptr(marker), MaxKeys: 100})

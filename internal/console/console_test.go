@@ -479,3 +479,22 @@ func TestUnsignedRequests(t *testing.T) {
 		t.Errorf("unsigned upload returned %s %q, want 401 with a hint", resp.Status, body)
 	}
 }
+
+func TestOpenBucketByName(t *testing.T) {
+	env := testenv.Start(t)
+	b := newBrowser(t, consoleServer(t, env, &fakeClock{now: time.Now()}))
+	b.signIn(env.AccessKeyID, env.AccessKeySecret)
+
+	resp, page := b.get("/buckets")
+	if !strings.Contains(page, `id="open-bucket"`) {
+		t.Fatalf("the buckets page has no form to open a bucket by name")
+	}
+	resp, _ = b.get("/buckets?open=reports")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/buckets/reports" {
+		t.Errorf("open=reports: %s to %q, want 303 to /buckets/reports", resp.Status, resp.Header.Get("Location"))
+	}
+	resp, _ = b.get("/buckets?open=" + url.QueryEscape("../admin"))
+	if loc := resp.Header.Get("Location"); strings.Contains(loc, "admin") {
+		t.Errorf("an invalid bucket name led to %q", loc)
+	}
+}

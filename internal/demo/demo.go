@@ -158,8 +158,13 @@ func Run(ctx context.Context, opts Options, out io.Writer) (passed bool, err err
 	}
 	passed = rep.finish(time.Since(start))
 	if passed && !removeDir {
-		fmt.Fprintf(out, "\nThe data stays in %s. To explore it in the console, run\n  ossfc server --data %s --functions-dir %s\n",
-			dir, filepath.Join(dir, "data"), filepath.Join(dir, "functions"))
+		program := "ossfc"
+		if exe, err := os.Executable(); err == nil {
+			program = exe
+		}
+		fmt.Fprintf(out, "\nThe data stays in %s. To explore it in the console, run\n  %s server --data %s --functions-dir %s\n"+
+			"(add --addr and --console-addr if ports 9000 and 9001 are taken).\n",
+			dir, program, filepath.Join(dir, "data"), filepath.Join(dir, "functions"))
 	}
 	return passed, nil
 }

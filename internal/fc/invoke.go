@@ -210,7 +210,7 @@ func (s *Service) run(ctx context.Context, p *pool, in *instance, inv *invocatio
 		res.StatusCode, res.Payload = rep.status, rep.payload
 		if rep.failed() {
 			res.ErrorType, res.ErrorMessage = rep.errorType, rep.errorMessage
-			ierr = fail(ErrFunctionFailed, fmt.Sprintf("the function reported %s (status %d)", rep.errorType, rep.status))
+			ierr = fail(ErrFunctionFailed, fmt.Sprintf("the function failed with error type %s (x-fc-status %d)", rep.errorType, rep.status))
 		}
 	case ctx.Err() == nil && invCtx.Err() != nil:
 		// The function's own timeout: kill the instance, as FC does.

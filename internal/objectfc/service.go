@@ -183,7 +183,7 @@ func (s *Service) prepare(ctx context.Context, r *http.Request, req *Request) (*
 	if r.Header.Get("Range") != "" || r.URL.Query().Has("partNumber") {
 		if !slices.ContainsFunc(cfg.AllowedFeatures, func(f string) bool { return strings.EqualFold(f, "GetObject-Range") }) {
 			return nil, osserr.Newf(osserr.NotImplemented,
-				"The Object FC Access Point %s does not allow Range or partNumber requests: its function does not declare the GetObject-Range feature.",
+				"The Object FC Access Point %s does not allow Range or partNumber requests: its configuration does not list the allowed feature GetObject-Range. Add it with PutAccessPointConfigForObjectProcess if the function handles ranges.",
 				req.AccessPointForObjectProcess.Name)
 		}
 	}

@@ -97,10 +97,6 @@ func invoke(w http.ResponseWriter, r *http.Request, h HandlerFunc, logger *slog.
 	}
 	logger = logger.With("fc_request_id", inv.RequestID)
 
-	// Function Compute's log collection keys invocations on these two lines.
-	fmt.Printf("FC Invoke Start RequestId: %s\n", inv.RequestID)
-	defer fmt.Printf("FC Invoke End RequestId: %s\n", inv.RequestID)
-
 	var event Event
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxEventSize+1))
 	if err == nil && len(body) > maxEventSize {

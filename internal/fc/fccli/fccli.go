@@ -94,7 +94,17 @@ type cli struct {
 func (c *cli) parse(fs *flag.FlagSet, args []string, positional string, count int) ([]string, error) {
 	fs.SetOutput(c.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "Usage: ossfc fn %s %s [options]\n\nOptions:\n", fs.Name(), positional)
+		usage := "Usage: ossfc fn " + fs.Name()
+		if positional != "" {
+			usage += " " + positional
+		}
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if !hasFlags {
+			fmt.Fprintln(c.stderr, usage)
+			return
+		}
+		fmt.Fprintf(c.stderr, "%s [options]\n\nOptions:\n", usage)
 		fs.PrintDefaults()
 	}
 	var pos []string
@@ -155,6 +165,9 @@ func (c *cli) deploy(args []string) error {
 		return usageError("--name and --runtime are required")
 	}
 
+	if err := checkStartCommand(pos[0], *runtime, *command); err != nil {
+		return err
+	}
 	zipped, err := readCode(pos[0])
 	if err != nil {
 		return err
@@ -185,6 +198,33 @@ func (c *cli) deploy(args []string) error {
 		return err
 	}
 	fmt.Fprintln(c.stdout, f.FunctionArn)
+	return nil
+}
+
+// checkStartCommand catches the most common deploy mistake before any
+// upload: a custom, provided or go1 function from a directory whose start
+// command (default ./bootstrap) names a file the directory does not have.
+// Zip files and commands outside the code are not checked.
+func checkStartCommand(code, runtime, command string) error {
+	switch runtime {
+	case "custom", "provided", "go1":
+	default:
+		return nil
+	}
+	if fi, err := os.Stat(code); err != nil || !fi.IsDir() {
+		return nil
+	}
+	program := "./bootstrap"
+	if fields := strings.Fields(command); len(fields) > 0 {
+		program = fields[0]
+	}
+	if filepath.IsAbs(program) || !strings.Contains(program, "/") {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(code, program)); err != nil {
+		return fmt.Errorf("%s has no %s, which the %s runtime starts: build the function into %s, or name its program with --command",
+			code, program, runtime, filepath.Join(code, program))
+	}
 	return nil
 }
 
@@ -402,9 +442,24 @@ func (c *cli) delete(args []string) error {
 	return c.client.DeleteFunction(c.ctx, pos[0])
 }
 
+// aliasUsage is the help of `ossfc fn alias`.
+const aliasUsage = `Usage:
+  ossfc fn alias create NAME ALIAS --version V [--description D]
+  ossfc fn alias update NAME ALIAS --version V [--description D]
+  ossfc fn alias list NAME
+  ossfc fn alias delete NAME ALIAS
+
+An alias names a published version; use it as the qualifier of the
+function's ARN (functions/NAME:ALIAS or services/SERVICE.ALIAS/functions/NAME).
+`
+
 func (c *cli) alias(args []string) error {
 	if len(args) == 0 {
 		return usageError("expected create, update, list or delete")
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(c.stdout, aliasUsage)
+		return nil
 	}
 	fs := flag.NewFlagSet("alias "+args[0], flag.ContinueOnError)
 	switch args[0] {

@@ -206,6 +206,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"deploy", "dir"}, 2, "--name and --runtime are required"},
 		{[]string{"invoke"}, 2, "expected NAME"},
 		{[]string{"alias", "rename"}, 2, "unknown alias command"},
+		{[]string{"alias", "-h"}, 0, "ossfc fn alias create NAME ALIAS --version V"},
+		{[]string{"list", "-h"}, 0, "Usage: ossfc fn list [options]"},
 	}
 	client := fcclient.New("http://127.0.0.1:1", nil, nil)
 	for _, tc := range tests {
@@ -213,5 +215,18 @@ func TestUsage(t *testing.T) {
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
 			t.Errorf("%v: exit %d, output %q; want exit %d containing %q", tc.args, code, out+errOut, tc.code, tc.want)
 		}
+	}
+}
+
+func TestDeployChecksStartCommand(t *testing.T) {
+	client := fcclient.New("http://127.0.0.1:1", nil, nil)
+	empty := t.TempDir()
+	code, out, errOut := run(t, client, "deploy", empty, "--name", "f", "--runtime", "custom")
+	if code == 0 || !strings.Contains(out+errOut, "has no ./bootstrap") {
+		t.Errorf("deploy of an empty directory: exit %d, %q; want an error naming ./bootstrap", code, out+errOut)
+	}
+	code, out, errOut = run(t, client, "deploy", empty, "--name", "f", "--runtime", "custom", "--command", "./server --port 9000")
+	if code == 0 || !strings.Contains(out+errOut, "has no ./server") {
+		t.Errorf("deploy with --command ./server: exit %d, %q; want an error naming ./server", code, out+errOut)
 	}
 }

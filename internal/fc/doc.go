@@ -45,10 +45,16 @@
 // Output on stdout and stderr is captured per invocation and re-logged line
 // by line with the function name.
 //
-// NOTE: the parent-death signal reaches the function's own process only. A
-// process it forked that outlives it after the server was killed with
-// SIGKILL is not stopped; a custom runtime's start script should exec its
-// server. While the server lives, the whole process group is killed.
+// Each function process is also the first process of a new PID namespace
+// (in a user namespace that maps only the server's ids when the server is
+// not root). The parent-death signal kills that process when the server
+// dies, and the kernel then kills everything else in the namespace, so no
+// descendant survives the server, even one that left the process group.
+// The first process of a namespace ignores signals it has no handler for,
+// other than SIGKILL: an instance stopped with SIGTERM that does not handle
+// it is killed after Config.StopGrace. Where the kernel refuses namespaces,
+// the service logs a warning once and starts processes without them; the
+// direct child still dies with the server, its descendants may not.
 //
 // NOTE: all functions share one user, so a function can read the code and
 // the /proc entries of other functions' processes.

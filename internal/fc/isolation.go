@@ -1,6 +1,7 @@
 package fc
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -19,11 +21,15 @@ type isolation struct {
 	switchUser bool
 	uid, gid   uint32
 	username   string
+
+	// noPIDNamespace is set once the kernel refused a PID namespace;
+	// later processes then start without one. It is shared by copies.
+	noPIDNamespace *atomic.Bool
 }
 
 func newIsolation(username string) (isolation, error) {
 	if os.Geteuid() != 0 {
-		return isolation{}, nil
+		return isolation{noPIDNamespace: new(atomic.Bool)}, nil
 	}
 	u, err := user.Lookup(username)
 	if err != nil {
@@ -37,7 +43,8 @@ func newIsolation(username string) (isolation, error) {
 	if uid == 0 {
 		return isolation{}, fmt.Errorf("fc: function user %q is root; choose an unprivileged user", username)
 	}
-	return isolation{switchUser: true, uid: uint32(uid), gid: uint32(gid), username: username}, nil
+	return isolation{switchUser: true, uid: uint32(uid), gid: uint32(gid), username: username,
+		noPIDNamespace: new(atomic.Bool)}, nil
 }
 
 // checkReachable verifies that the function user can search every directory
@@ -69,12 +76,50 @@ func (iso isolation) checkReachable(dir string) error {
 
 // sysProcAttr puts the process in its own process group, kills it when the
 // spawning thread dies, and drops to the function user when there is one.
-func (iso isolation) sysProcAttr() *syscall.SysProcAttr {
+//
+// With pidNamespace the process is also the first process (PID 1) of a new
+// PID namespace. When it dies, by the parent-death signal after a SIGKILL
+// of the server or by any other cause, the kernel kills every process in
+// the namespace, so nothing the function started can outlive it, even a
+// descendant that left the process group with setsid. A root server creates
+// the namespace directly; any other user needs a user namespace around it,
+// which maps only the server's own uid and gid.
+func (iso isolation) sysProcAttr(pidNamespace bool) *syscall.SysProcAttr {
 	attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if iso.switchUser {
 		attr.Credential = &syscall.Credential{Uid: iso.uid, Gid: iso.gid, Groups: []uint32{}}
 	}
+	if !pidNamespace {
+		return attr
+	}
+	attr.Cloneflags = syscall.CLONE_NEWPID
+	if os.Geteuid() != 0 {
+		attr.Cloneflags |= syscall.CLONE_NEWUSER
+		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: os.Getuid(), HostID: os.Getuid(), Size: 1}}
+		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: os.Getgid(), HostID: os.Getgid(), Size: 1}}
+		attr.GidMappingsEnableSetgroups = false
+	}
 	return attr
+}
+
+// usePIDNamespace reports whether the next process should get its own PID
+// namespace.
+func (iso isolation) usePIDNamespace() bool { return !iso.noPIDNamespace.Load() }
+
+// namespaceRefused reports whether a failed start may be the kernel
+// refusing the namespaces of sysProcAttr (no privilege, user namespaces
+// disabled, a namespace limit reached), so a start without them is worth
+// trying.
+func namespaceRefused(err error) bool {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return false
+	}
+	switch errno {
+	case syscall.EPERM, syscall.EACCES, syscall.EINVAL, syscall.ENOSPC, syscall.EUSERS, syscall.ENOSYS:
+		return true
+	}
+	return false
 }
 
 // chown gives a directory to the function user.

@@ -2,6 +2,7 @@ package fc
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -82,12 +83,14 @@ func TestFileSystemIsolation(t *testing.T) {
 }
 
 // TestNoOrphansAfterServerKill runs the test binary as a server that starts
-// a function, kills the server with SIGKILL, and checks that the function
-// process dies with it.
+// a function, which starts a process of its own in a new session; then it
+// kills the server with SIGKILL and checks that the function and its
+// process die with it.
 func TestNoOrphansAfterServerKill(t *testing.T) {
 	dir := testDir(t)
+	mark := randomID(12)
 	cmd := exec.Command(functionBinary)
-	cmd.Env = append(os.Environ(), roleVar+"=server", "OSSFC_FCTEST_DIR="+dir)
+	cmd.Env = append(os.Environ(), roleVar+"=server", "OSSFC_FCTEST_DIR="+dir, orphanMarkVar+"="+mark)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -105,17 +108,50 @@ func TestNoOrphansAfterServerKill(t *testing.T) {
 	if !processAlive(pid) {
 		t.Fatalf("function process %s is not running", pid)
 	}
+	spawned := markedProcesses(t, mark, cmd.Process.Pid)
+	if len(spawned) != 1 {
+		t.Fatalf("found %d processes started by the function, want 1", len(spawned))
+	}
+	t.Cleanup(func() {
+		for _, p := range markedProcesses(t, mark, cmd.Process.Pid) {
+			syscall.Kill(mustAtoi(p), syscall.SIGKILL)
+		}
+	})
 
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	deadline := time.Now().Add(10 * time.Second)
-	for processAlive(pid) && time.Now().Before(deadline) {
+	for (processAlive(pid) || processAlive(spawned[0])) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if processAlive(pid) {
 		syscall.Kill(mustAtoi(pid), syscall.SIGKILL)
 		t.Fatalf("function process %s outlived the server", pid)
 	}
+	if processAlive(spawned[0]) {
+		t.Fatalf("process %s, started by the function in a new session, outlived the server", spawned[0])
+	}
+}
+
+// markedProcesses returns the pids of live processes other than except
+// whose environment holds orphanMarkVar=mark.
+func markedProcesses(t *testing.T, mark string, except int) []string {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []byte(orphanMarkVar + "=" + mark + "\x00")
+	var pids []string
+	for _, e := range entries {
+		if e.Name() == strconv.Itoa(except) {
+			continue
+		}
+		env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if err == nil && bytes.Contains(env, want) && processAlive(e.Name()) {
+			pids = append(pids, e.Name())
+		}
+	}
+	return pids
 }
 
 // processAlive reports whether pid names a running process that is not a

@@ -9,8 +9,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +24,10 @@ import (
 // OSSFC_FCTEST_ROLE is set (through the function's environment variables) it
 // runs that role instead of the tests.
 const roleVar = "OSSFC_FCTEST_ROLE"
+
+// orphanMarkVar marks, in its environment, a process that a test function
+// started in a new session, so the orphan test can find it in /proc.
+const orphanMarkVar = "OSSFC_FCTEST_ORPHAN_MARK"
 
 // functionBinary is a copy of the test binary that the function user can
 // execute; go test keeps its own copy in a 0700 directory.
@@ -127,7 +133,21 @@ func doAction(raw []byte, creds map[string]string) ([]byte, error) {
 	case "whoami":
 		return []byte(strconv.Itoa(os.Getuid())), nil
 	case "pid":
-		return []byte(strconv.Itoa(os.Getpid())), nil
+		// The function is PID 1 of its own PID namespace; /proc/self
+		// names it in the namespace of the /proc mount, the server's.
+		self, err := os.Readlink("/proc/self")
+		return []byte(self), err
+	case "spawn":
+		// Starts a process in a new session, out of the function's process
+		// group, carrying ev.Data in its environment for the test to find.
+		cmd := exec.Command("/proc/self/exe")
+		cmd.Env = []string{roleVar + "=never-ready", orphanMarkVar + "=" + ev.Data}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		go cmd.Wait()
+		return []byte("spawned"), nil
 	case "read":
 		if _, err := os.ReadFile(ev.Path); err != nil {
 			return []byte("denied"), nil
@@ -240,7 +260,11 @@ func runServerRole() {
 	_, err = svc.CreateFunction(ctx, testAccount, customSpec("orphan", 1, 1))
 	if err == nil {
 		var res *InvokeResult
-		res, err = svc.Invoke(ctx, InvokeRequest{AccountID: testAccount, Function: "orphan", Payload: event("pid")})
+		res, err = svc.Invoke(ctx, InvokeRequest{AccountID: testAccount, Function: "orphan",
+			Payload: eventWith(testEvent{Action: "spawn", Data: os.Getenv(orphanMarkVar)})})
+		if err == nil {
+			res, err = svc.Invoke(ctx, InvokeRequest{AccountID: testAccount, Function: "orphan", Payload: event("pid")})
+		}
 		if err == nil {
 			fmt.Println("pid:", string(res.Payload))
 		}

@@ -41,16 +41,30 @@ func (s *Service) startProcess(spec processSpec, startupID string, onExit func()
 	if err != nil {
 		return nil, err
 	}
-	cmd := &exec.Cmd{
-		Path:        spec.path,
-		Args:        append([]string{spec.path}, spec.args...),
-		Env:         spec.env,
-		Dir:         spec.dir,
-		Stdout:      w,
-		Stderr:      w,
-		SysProcAttr: s.isolation.sysProcAttr(),
+	newCmd := func(pidNamespace bool) *exec.Cmd {
+		return &exec.Cmd{
+			Path:        spec.path,
+			Args:        append([]string{spec.path}, spec.args...),
+			Env:         spec.env,
+			Dir:         spec.dir,
+			Stdout:      w,
+			Stderr:      w,
+			SysProcAttr: s.isolation.sysProcAttr(pidNamespace),
+		}
 	}
-	if err := s.spawner.start(cmd); err != nil {
+	cmd := newCmd(s.isolation.usePIDNamespace())
+	err = s.spawner.start(cmd)
+	if err != nil && s.isolation.usePIDNamespace() && namespaceRefused(err) {
+		// Without a PID namespace the direct child still dies with the
+		// server, but a descendant that left its process group may not.
+		nsErr := err
+		cmd = newCmd(false)
+		if err = s.spawner.start(cmd); err == nil && s.isolation.noPIDNamespace.CompareAndSwap(false, true) {
+			s.logger.Warn("function processes run without a PID namespace, so a process a function starts in a new session can outlive the server",
+				"reason", nsErr.Error())
+		}
+	}
+	if err != nil {
 		r.Close()
 		w.Close()
 		return nil, err
@@ -76,7 +90,9 @@ func (s *Service) startProcess(spec processSpec, startupID string, onExit func()
 }
 
 // stop asks the process group to exit with SIGTERM and kills it with SIGKILL
-// after grace.
+// after grace. The first process of a PID namespace receives SIGTERM only
+// if it has a handler for it (Go programs do), so a function without one
+// is stopped by the SIGKILL.
 func (p *process) stop(grace time.Duration) {
 	syscall.Kill(-p.pid, syscall.SIGTERM)
 	t := time.NewTimer(grace)

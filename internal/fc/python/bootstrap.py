@@ -11,6 +11,7 @@ import importlib
 import json
 import logging
 import os
+import signal
 import sys
 import time
 import traceback
@@ -123,6 +124,11 @@ def encode_result(result):
 
 
 def main():
+    # The bootstrap is the first process of its PID namespace, and such a
+    # process ignores SIGTERM unless it handles it; ossfc stops idle
+    # instances with SIGTERM.
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(0))
+
     logging.basicConfig(stream=sys.stdout, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(message)s")
     logger = logging.getLogger("fc")

@@ -84,6 +84,40 @@ type ScanOptions struct {
 	Limit int // maximum number of records; must be positive
 }
 
+// MinBilledSize is the size OSS bills for a smaller object of the
+// Infrequent Access and archive storage classes.
+const MinBilledSize = 64 << 10
+
+// Usage is a count of objects or parts and their size in bytes.
+type Usage struct {
+	Count int64
+	Size  int64
+
+	// BilledSize counts each object as at least MinBilledSize bytes.
+	BilledSize int64
+}
+
+// BucketUsage is the content of a bucket as GetBucketStat reports it.
+type BucketUsage struct {
+	// Classes holds the current objects (latest versions that are not
+	// delete markers) by storage class; a class without objects is absent.
+	Classes map[string]Usage
+
+	// DeleteMarkers counts the delete markers of every key and version.
+	DeleteMarkers int64
+}
+
+// Total returns the current objects of every storage class together.
+func (u BucketUsage) Total() Usage {
+	var t Usage
+	for _, c := range u.Classes {
+		t.Count += c.Count
+		t.Size += c.Size
+		t.BilledSize += c.BilledSize
+	}
+	return t
+}
+
 // ObjectStore holds object versions.
 type ObjectStore interface {
 	// Put stores o as the newest version of its key and returns the versions
@@ -104,9 +138,8 @@ type ObjectStore interface {
 	// Scan returns object versions of bucket in key order, as opts selects.
 	Scan(ctx context.Context, bucket string, opts ScanOptions) ([]*Object, error)
 
-	// Stat returns the number of latest, non-marker objects in bucket and
-	// their total size.
-	Stat(ctx context.Context, bucket string) (count int64, size int64, err error)
+	// Stat returns what bucket holds, as GetBucketStat reports it.
+	Stat(ctx context.Context, bucket string) (BucketUsage, error)
 
 	// Update applies fn to the version with versionID, or to the latest
 	// version when versionID is "", inside one transaction, and saves the

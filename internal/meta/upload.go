@@ -66,6 +66,10 @@ type UploadStore interface {
 	// Count returns the number of uploads in progress in bucket.
 	Count(ctx context.Context, bucket string) (int64, error)
 
+	// PartUsage returns the number and total size of the parts uploaded
+	// to the uploads in progress in bucket.
+	PartUsage(ctx context.Context, bucket string) (Usage, error)
+
 	// PutPart records p as part p.PartNumber of its upload and returns the
 	// part it replaced, if any; the caller deletes the replaced part's blob
 	// after PutPart returns. It returns ErrNotFound when the upload no longer

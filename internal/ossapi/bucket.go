@@ -193,31 +193,60 @@ func (s *Server) GetBucketLocation(w http.ResponseWriter, r *http.Request, req *
 	return writeXML(w, http.StatusOK, LocationConstraint{Location: "oss-" + req.Bucket.Region})
 }
 
-// BucketStat is the GetBucketStat response.
+// BucketStat is the GetBucketStat response. The ...Storage element of the
+// Infrequent Access and archive classes is the billed size (each object at
+// least 64 KiB); ...RealStorage is the stored size.
 type BucketStat struct {
-	XMLName              xml.Name `xml:"BucketStat"`
-	Storage              int64    `xml:"Storage"`
-	ObjectCount          int64    `xml:"ObjectCount"`
-	MultipartUploadCount int64    `xml:"MultipartUploadCount"`
-	LiveChannelCount     int64    `xml:"LiveChannelCount"`
-	LastModifiedTime     int64    `xml:"LastModifiedTime"`
-	StandardStorage      int64    `xml:"StandardStorage"`
-	StandardObjectCount  int64    `xml:"StandardObjectCount"`
+	XMLName                     xml.Name `xml:"BucketStat"`
+	Storage                     int64    `xml:"Storage"`
+	ObjectCount                 int64    `xml:"ObjectCount"`
+	MultipartUploadCount        int64    `xml:"MultipartUploadCount"`
+	LiveChannelCount            int64    `xml:"LiveChannelCount"`
+	MultipartPartCount          int64    `xml:"MultipartPartCount"`
+	MultipartPartStorage        int64    `xml:"MultipartPartStorage"`
+	DeleteMarkerCount           int64    `xml:"DeleteMarkerCount"`
+	LastModifiedTime            int64    `xml:"LastModifiedTime"`
+	StandardStorage             int64    `xml:"StandardStorage"`
+	StandardObjectCount         int64    `xml:"StandardObjectCount"`
+	InfrequentAccessStorage     int64    `xml:"InfrequentAccessStorage"`
+	InfrequentAccessRealStorage int64    `xml:"InfrequentAccessRealStorage"`
+	InfrequentAccessObjectCount int64    `xml:"InfrequentAccessObjectCount"`
+	ArchiveStorage              int64    `xml:"ArchiveStorage"`
+	ArchiveRealStorage          int64    `xml:"ArchiveRealStorage"`
+	ArchiveObjectCount          int64    `xml:"ArchiveObjectCount"`
+	ColdArchiveStorage          int64    `xml:"ColdArchiveStorage"`
+	ColdArchiveRealStorage      int64    `xml:"ColdArchiveRealStorage"`
+	ColdArchiveObjectCount      int64    `xml:"ColdArchiveObjectCount"`
+	DeepColdArchiveStorage      int64    `xml:"DeepColdArchiveStorage"`
+	DeepColdArchiveRealStorage  int64    `xml:"DeepColdArchiveRealStorage"`
+	DeepColdArchiveObjectCount  int64    `xml:"DeepColdArchiveObjectCount"`
 }
 
-// GetBucketStat returns the bucket's object count and size: GET /?stat.
+// GetBucketStat returns the bucket's object counts and sizes, by storage
+// class: GET /?stat. The figures are exact at the time of the request,
+// which LastModifiedTime reports, as OSS defines that element.
 func (s *Server) GetBucketStat(w http.ResponseWriter, r *http.Request, req *Request) error {
-	count, size, err := s.store.BucketStat(r.Context(), req.Bucket.Name)
+	usage, err := s.store.BucketStat(r.Context(), req.Bucket.Name)
 	if err != nil {
 		return err
 	}
-	uploads, err := s.store.MultipartUploadCount(r.Context(), req.Bucket.Name)
+	uploads, parts, err := s.store.MultipartUsage(r.Context(), req.Bucket.Name)
 	if err != nil {
 		return err
 	}
+
+	total := usage.Total()
+	standard, ia := usage.Classes["Standard"], usage.Classes["IA"]
+	archive, cold, deep := usage.Classes["Archive"], usage.Classes["ColdArchive"], usage.Classes["DeepColdArchive"]
 	return writeXML(w, http.StatusOK, BucketStat{
-		Storage: size, ObjectCount: count, StandardStorage: size, StandardObjectCount: count,
-		MultipartUploadCount: uploads, LastModifiedTime: s.now().Unix(),
+		Storage: total.Size, ObjectCount: total.Count,
+		MultipartUploadCount: uploads, MultipartPartCount: parts.Count, MultipartPartStorage: parts.Size,
+		DeleteMarkerCount: usage.DeleteMarkers, LastModifiedTime: s.now().Unix(),
+		StandardStorage: standard.Size, StandardObjectCount: standard.Count,
+		InfrequentAccessStorage: ia.BilledSize, InfrequentAccessRealStorage: ia.Size, InfrequentAccessObjectCount: ia.Count,
+		ArchiveStorage: archive.BilledSize, ArchiveRealStorage: archive.Size, ArchiveObjectCount: archive.Count,
+		ColdArchiveStorage: cold.BilledSize, ColdArchiveRealStorage: cold.Size, ColdArchiveObjectCount: cold.Count,
+		DeepColdArchiveStorage: deep.BilledSize, DeepColdArchiveRealStorage: deep.Size, DeepColdArchiveObjectCount: deep.Count,
 	})
 }
 

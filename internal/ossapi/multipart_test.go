@@ -142,6 +142,9 @@ func TestMultipartUploadAndList(t *testing.T) {
 	if stat.MultipartUploadCount != 1 {
 		t.Errorf("GetBucketStat MultipartUploadCount = %d, want 1", stat.MultipartUploadCount)
 	}
+	if stat.MultipartPartCount != 3 {
+		t.Errorf("GetBucketStat MultipartPartCount = %d, want 3", stat.MultipartPartCount)
+	}
 
 	// A bucket with an upload in progress is not empty.
 	_, err = c.DeleteBucket(ctx, &oss.DeleteBucketRequest{Bucket: oss.Ptr("mpart")})

@@ -236,3 +236,46 @@ func TestVersionedMultipartAndTagging(t *testing.T) {
 		t.Errorf("tags of the current version = %+v, %v", tags, err)
 	}
 }
+
+func TestBucketStatByStorageClass(t *testing.T) {
+	env := testenv.Start(t)
+	c := env.Client()
+	createBucket(t, c, "stat")
+	setVersioning(t, c, "stat", oss.VersionEnabled)
+	putObject(t, c, "stat", "plain", []byte("0123456789"))
+	_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("stat"), Key: oss.Ptr("cold"),
+		StorageClass: oss.StorageClassIA, Body: strings.NewReader("twenty bytes of data")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	putObject(t, c, "stat", "gone", []byte("x"))
+	if _, err := c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("stat"), Key: oss.Ptr("gone")}); err != nil {
+		t.Fatal(err)
+	}
+
+	stat, err := c.GetBucketStat(ctx, &oss.GetBucketStatRequest{Bucket: oss.Ptr("stat")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stat.ObjectCount != 2 || stat.Storage != 30 {
+		t.Errorf("total = %d objects, %d bytes; want 2, 30", stat.ObjectCount, stat.Storage)
+	}
+	if stat.StandardObjectCount != 1 || stat.StandardStorage != 10 {
+		t.Errorf("Standard = %d objects, %d bytes; want 1, 10", stat.StandardObjectCount, stat.StandardStorage)
+	}
+	if stat.InfrequentAccessObjectCount != 1 || stat.InfrequentAccessRealStorage != 20 {
+		t.Errorf("IA = %d objects, %d bytes; want 1, 20", stat.InfrequentAccessObjectCount, stat.InfrequentAccessRealStorage)
+	}
+	if stat.InfrequentAccessStorage != 64<<10 {
+		t.Errorf("IA billed storage = %d, want 64 KiB for a small object", stat.InfrequentAccessStorage)
+	}
+	if stat.DeleteMarkerCount != 1 {
+		t.Errorf("DeleteMarkerCount = %d, want 1", stat.DeleteMarkerCount)
+	}
+	if stat.ArchiveObjectCount != 0 || stat.MultipartPartCount != 0 {
+		t.Errorf("Archive objects %d, parts %d; want none", stat.ArchiveObjectCount, stat.MultipartPartCount)
+	}
+	if stat.LastModifiedTime == 0 {
+		t.Error("LastModifiedTime is missing")
+	}
+}

@@ -86,14 +86,15 @@ func (s *Store) UpdateBucket(ctx context.Context, name string, fn func(*meta.Buc
 	return nil
 }
 
-// BucketStat returns the object count and total size of a bucket.
-func (s *Store) BucketStat(ctx context.Context, name string) (count, size int64, err error) {
+// BucketStat returns what a bucket holds: its current objects by storage
+// class and its delete markers.
+func (s *Store) BucketStat(ctx context.Context, name string) (meta.BucketUsage, error) {
 	if _, err := s.Bucket(ctx, name); err != nil {
-		return 0, 0, err
+		return meta.BucketUsage{}, err
 	}
-	count, size, err = s.meta.Objects().Stat(ctx, name)
+	u, err := s.meta.Objects().Stat(ctx, name)
 	if err != nil {
-		return 0, 0, osserr.Internal(err)
+		return meta.BucketUsage{}, osserr.Internal(err)
 	}
-	return count, size, nil
+	return u, nil
 }

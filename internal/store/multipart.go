@@ -522,11 +522,15 @@ func (s *Store) ListMultipartUploads(ctx context.Context, bucket string, in List
 	}
 }
 
-// MultipartUploadCount returns the number of uploads in progress in bucket.
-func (s *Store) MultipartUploadCount(ctx context.Context, bucket string) (int64, error) {
-	n, err := s.meta.Uploads().Count(ctx, bucket)
-	if err != nil {
-		return 0, osserr.Internal(err)
+// MultipartUsage returns the number of uploads in progress in bucket and
+// the number and size of their parts.
+func (s *Store) MultipartUsage(ctx context.Context, bucket string) (uploads int64, parts meta.Usage, err error) {
+	uploads, err = s.meta.Uploads().Count(ctx, bucket)
+	if err == nil {
+		parts, err = s.meta.Uploads().PartUsage(ctx, bucket)
 	}
-	return n, nil
+	if err != nil {
+		return 0, meta.Usage{}, osserr.Internal(err)
+	}
+	return uploads, parts, nil
 }

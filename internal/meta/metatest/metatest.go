@@ -410,9 +410,32 @@ func testObjectStat(t *testing.T, s meta.Store) {
 	put(t, s, newObject("bucket-st", "a", meta.NullVersion, 10, "b1"))
 	put(t, s, newObject("bucket-st", "b", "v1", 20, "b2"))
 	put(t, s, newObject("bucket-st", "b", "v2", 30, "b3"))
-	count, size, err := s.Objects().Stat(ctx, "bucket-st")
-	if err != nil || count != 2 || size != 40 {
-		t.Errorf("stat = %d, %d, %v; want 2 objects, 40 bytes", count, size, err)
+	ia := newObject("bucket-st", "c", "v3", 100, "b4")
+	ia.StorageClass = "IA"
+	put(t, s, ia)
+	put(t, s, newObject("bucket-st", "d", "v4", 5, "b5"))
+	marker := newObject("bucket-st", "d", "v5", 0, "")
+	marker.DeleteMarker, marker.Segments = true, nil
+	put(t, s, marker)
+
+	u, err := s.Objects().Stat(ctx, "bucket-st")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := u.Classes["Standard"]; got != (meta.Usage{Count: 2, Size: 40, BilledSize: 2 * meta.MinBilledSize}) {
+		t.Errorf("Standard usage = %+v; want 2 objects, 40 bytes", got)
+	}
+	if got := u.Classes["IA"]; got != (meta.Usage{Count: 1, Size: 100, BilledSize: meta.MinBilledSize}) {
+		t.Errorf("IA usage = %+v; want 1 object, 100 bytes", got)
+	}
+	if len(u.Classes) != 2 {
+		t.Errorf("usage has classes %v; want Standard and IA only", u.Classes)
+	}
+	if total := u.Total(); total.Count != 3 || total.Size != 140 {
+		t.Errorf("total usage = %+v; want 3 objects, 140 bytes", total)
+	}
+	if u.DeleteMarkers != 1 {
+		t.Errorf("delete markers = %d, want 1", u.DeleteMarkers)
 	}
 }
 

@@ -105,6 +105,12 @@ func testUploadLifecycle(t *testing.T, s meta.Store) {
 	if n, err := s.Uploads().Count(ctx, "bucket-u"); err != nil || n != 1 {
 		t.Errorf("count = %d, %v; want 1", n, err)
 	}
+	if u, err := s.Uploads().PartUsage(ctx, "bucket-u"); err != nil || u.Count != 3 || u.Size != 60 {
+		t.Errorf("part usage = %+v, %v; want 3 parts of 60 bytes", u, err)
+	}
+	if u, err := s.Uploads().PartUsage(ctx, "other"); err != nil || u.Count != 0 || u.Size != 0 {
+		t.Errorf("part usage of another bucket = %+v, %v; want none", u, err)
+	}
 
 	aborted, err := s.Uploads().Abort(ctx, "bucket-u", "U1")
 	if err != nil || partNumbers(aborted) != "[1 2 3]" {

@@ -299,11 +299,30 @@ func (os *objectStore) Scan(ctx context.Context, bucket string, opts meta.ScanOp
 	return out, nil
 }
 
-func (os *objectStore) Stat(ctx context.Context, bucket string) (int64, int64, error) {
-	var count, size int64
-	err := os.s.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(size), 0) FROM objects
-		WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0`, bucket).Scan(&count, &size)
-	return count, size, err
+func (os *objectStore) Stat(ctx context.Context, bucket string) (meta.BucketUsage, error) {
+	u := meta.BucketUsage{Classes: map[string]meta.Usage{}}
+	rows, err := os.s.read.QueryContext(ctx, `SELECT storage_class, COUNT(*), SUM(size), SUM(MAX(size, ?))
+		FROM objects WHERE bucket = ? AND is_latest = 1 AND delete_marker = 0
+		GROUP BY storage_class`, meta.MinBilledSize, bucket)
+	if err != nil {
+		return u, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var class string
+		var c meta.Usage
+		if err := rows.Scan(&class, &c.Count, &c.Size, &c.BilledSize); err != nil {
+			return u, err
+		}
+		u.Classes[class] = c
+	}
+	if err := rows.Err(); err != nil {
+		return u, err
+	}
+
+	err = os.s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM objects WHERE bucket = ? AND delete_marker = 1`,
+		bucket).Scan(&u.DeleteMarkers)
+	return u, err
 }
 
 func (os *objectStore) walkBlobs(ctx context.Context, fn func(string) error) error {

@@ -201,6 +201,14 @@ func (us *uploadStore) Count(ctx context.Context, bucket string) (int64, error) 
 	return n, err
 }
 
+func (us *uploadStore) PartUsage(ctx context.Context, bucket string) (meta.Usage, error) {
+	var u meta.Usage
+	err := us.s.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(p.size), 0)
+		FROM upload_parts p JOIN uploads u ON u.id = p.upload WHERE u.bucket = ?`, bucket).Scan(&u.Count, &u.Size)
+	u.BilledSize = u.Size
+	return u, err
+}
+
 const partColumns = `part_number, size, etag, crc64, mod_time, blob_id`
 
 func scanPart(row interface{ Scan(...any) error }, uploadID string) (*meta.Part, error) {

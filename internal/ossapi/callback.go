@@ -242,6 +242,11 @@ func (s *Server) postCallback(ctx context.Context, u *url.URL, cb *uploadCallbac
 	if cb.Host != "" {
 		hr.Host = cb.Host
 	}
+	if s.callbackSigner != nil {
+		if err := s.callbackSigner.sign(hr, body); err != nil {
+			return nil, err
+		}
+	}
 
 	resp, err := s.callbackClient.Do(hr)
 	if err != nil {

@@ -1,8 +1,14 @@
 package ossapi_test
 
 import (
+	"crypto"
+	"crypto/md5"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,29 +20,45 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 
 	"github.com/ossfc/ossfc/internal/config"
+	"github.com/ossfc/ossfc/internal/ossapi"
 	"github.com/ossfc/ossfc/internal/testenv"
 )
 
 // callbackServer is an application server on 127.0.0.1 that records the
-// callbacks it receives and answers with status and reply.
+// callbacks it receives and answers with status and reply. Once trust has
+// named the public key URL to accept, it also verifies each callback's
+// signature, as an application receiving OSS callbacks does.
 type callbackServer struct {
 	*httptest.Server
-	mu       sync.Mutex
-	requests []recordedCallback
-	status   int
-	reply    string
+	mu           sync.Mutex
+	requests     []recordedCallback
+	status       int
+	reply        string
+	publicKeyURL string
 }
 
 type recordedCallback struct {
-	method, host, contentType, body string
+	method, host, requestURI, contentType, body string
+
+	// signatureErr is the outcome of verifying the signature, and
+	// tamperedErr of verifying it over the body with one byte appended,
+	// which must fail.
+	signatureErr, tamperedErr error
 }
 
 func newCallbackServer(t *testing.T, status int, reply string) *callbackServer {
 	cs := &callbackServer{status: status, reply: reply}
 	cs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		cb := recordedCallback{method: r.Method, host: r.Host, requestURI: r.RequestURI, contentType: r.Header.Get("Content-Type"), body: string(body)}
 		cs.mu.Lock()
-		cs.requests = append(cs.requests, recordedCallback{r.Method, r.Host, r.Header.Get("Content-Type"), string(body)})
+		trusted := cs.publicKeyURL
+		cs.mu.Unlock()
+		cb.signatureErr = verifyCallbackSignature(trusted, r.Header, r.RequestURI, body)
+		cb.tamperedErr = verifyCallbackSignature(trusted, r.Header, r.RequestURI, append(body, '!'))
+
+		cs.mu.Lock()
+		cs.requests = append(cs.requests, cb)
 		cs.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(cs.status)
@@ -44,6 +66,70 @@ func newCallbackServer(t *testing.T, status int, reply string) *callbackServer {
 	}))
 	t.Cleanup(cs.Close)
 	return cs
+}
+
+// trust makes the server verify callbacks with the public key of env, and
+// accept no other x-oss-pub-key-url.
+func (cs *callbackServer) trust(env *testenv.Env) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.publicKeyURL = env.URL + ossapi.CallbackPublicKeyPath
+}
+
+// verifyCallbackSignature checks an OSS callback signature the way the
+// receiver samples in Alibaba Cloud's callback documentation do: it decodes
+// x-oss-pub-key-url, fetches the PEM public key from it (only when it is the
+// trusted URL, because a forger can name their own key), rebuilds the signed
+// text from the request line and the body, and verifies the base64
+// Authorization header as an RSA PKCS #1 v1.5 signature with MD5.
+func verifyCallbackSignature(trustedURL string, h http.Header, requestURI string, body []byte) error {
+	keyURL, err := base64.StdEncoding.DecodeString(h.Get("x-oss-pub-key-url"))
+	if err != nil {
+		return fmt.Errorf("x-oss-pub-key-url is not base64: %w", err)
+	}
+	if trustedURL == "" || string(keyURL) != trustedURL {
+		return fmt.Errorf("x-oss-pub-key-url %q is not the trusted %q", keyURL, trustedURL)
+	}
+	signature, err := base64.StdEncoding.DecodeString(h.Get("Authorization"))
+	if err != nil || len(signature) == 0 {
+		return fmt.Errorf("Authorization %q is not a base64 signature", h.Get("Authorization"))
+	}
+
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	res, err := client.Get(string(keyURL))
+	if err != nil {
+		return fmt.Errorf("fetching the public key: %w", err)
+	}
+	defer res.Body.Close()
+	keyPEM, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		return fmt.Errorf("fetching the public key: status %d, %v", res.StatusCode, err)
+	}
+	block, _ := pem.Decode(keyPEM)
+	if block == nil || block.Type != "PUBLIC KEY" {
+		return fmt.Errorf("the public key is not a PEM PUBLIC KEY block: %q", keyPEM)
+	}
+	parsed, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return fmt.Errorf("parsing the public key: %w", err)
+	}
+	key, ok := parsed.(*rsa.PublicKey)
+	if !ok {
+		return fmt.Errorf("the public key is a %T, not RSA", parsed)
+	}
+
+	path, query, hasQuery := strings.Cut(requestURI, "?")
+	decodedPath, err := url.PathUnescape(path)
+	if err != nil {
+		return fmt.Errorf("request path %q: %w", path, err)
+	}
+	signed := decodedPath
+	if hasQuery {
+		signed += "?" + query
+	}
+	signed += "\n" + string(body)
+	digest := md5.Sum([]byte(signed))
+	return rsa.VerifyPKCS1v15(key, crypto.MD5, digest[:], signature)
 }
 
 func (cs *callbackServer) received() []recordedCallback {
@@ -74,21 +160,26 @@ func encodeJSON(t *testing.T, v any) *string {
 func TestPutObjectCallback(t *testing.T) {
 	app := newCallbackServer(t, 200, `{"Status":"OK","from":"app"}`)
 	env := testenv.Start(t, allowCallbacks(app.hostPort()))
+	app.trust(env)
 	c := env.Client(testenv.NoRetry)
 	createBucket(t, c, "cbput")
 
+	// The paths check the signed text: it holds the decoded path and the
+	// query as sent.
 	tests := []struct {
 		name     string
+		path     string
 		key      string
 		body     string
 		bodyType string
 		want     string
 	}{
-		{"json", "dir/a.txt", `{"bucket":${bucket},"object":${object},"size":${size},"etag":${etag},"mime":${mimeType},"v":${x:var1}}`,
+		{"json", "/notify", "dir/a.txt", `{"bucket":${bucket},"object":${object},"size":${size},"etag":${etag},"mime":${mimeType},"v":${x:var1}}`,
 			"application/json",
 			`{"bucket":"cbput","object":"dir/a.txt","size":5,"etag":"5D41402ABC4B2A76B9719D911017C592","mime":"text/plain","v":"one two"}`},
-		{"form", "a b&c.txt", "bucket=${bucket}&object=${object}&size=${size}&my=${x:var1}&unknown=${nope}",
+		{"form", "/up%20loads/done?source=oss&dir=a%2Fb", "a b&c.txt", "bucket=${bucket}&object=${object}&size=${size}&my=${x:var1}&unknown=${nope}",
 			"", "bucket=cbput&object=a+b%26c.txt&size=5&my=one+two&unknown="},
+		{"no path", "", "plain.txt", "object=${object}", "", "object=plain.txt"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,7 +187,7 @@ func TestPutObjectCallback(t *testing.T) {
 			res, err := c.PutObject(ctx, &oss.PutObjectRequest{
 				Bucket: oss.Ptr("cbput"), Key: oss.Ptr(tc.key), ContentType: oss.Ptr("text/plain"), Body: strings.NewReader("hello"),
 				Callback: encodeJSON(t, map[string]string{
-					"callbackUrl": app.URL + "/notify", "callbackHost": "app.example.test",
+					"callbackUrl": app.URL + tc.path, "callbackHost": "app.example.test",
 					"callbackBody": tc.body, "callbackBodyType": tc.bodyType,
 				}),
 				CallbackVar: encodeJSON(t, map[string]string{"x:var1": "one two"}),
@@ -118,6 +209,12 @@ func TestPutObjectCallback(t *testing.T) {
 			}
 			if cb.method != "POST" || cb.contentType != wantType || cb.host != "app.example.test" || cb.body != tc.want {
 				t.Errorf("callback = %+v\nwant POST %s to host app.example.test with body %s", cb, wantType, tc.want)
+			}
+			if cb.signatureErr != nil {
+				t.Errorf("callback to %s: signature does not verify: %v", cb.requestURI, cb.signatureErr)
+			}
+			if cb.tamperedErr == nil {
+				t.Errorf("callback to %s: signature verifies over a changed body", cb.requestURI)
 			}
 			if data, _ := getBody(t, c, "cbput", tc.key); string(data) != "hello" {
 				t.Errorf("stored object = %q", data)
@@ -173,6 +270,7 @@ func TestCallbackFailures(t *testing.T) {
 func TestCallbackInvalidAndMultipart(t *testing.T) {
 	app := newCallbackServer(t, 200, `{"done":1}`)
 	env := testenv.Start(t, allowCallbacks("127.0.0.1"))
+	app.trust(env)
 	c := env.Client(testenv.NoRetry)
 	createBucket(t, c, "cbmp")
 
@@ -209,6 +307,12 @@ func TestCallbackInvalidAndMultipart(t *testing.T) {
 	}
 	got := app.received()
 	if len(got) != 1 || !strings.HasPrefix(got[0].body, "object=joined&etag=") || !strings.HasSuffix(got[0].body, "-1&size=4") {
-		t.Errorf("complete callbacks = %+v", got)
+		t.Fatalf("complete callbacks = %+v", got)
+	}
+	if got[0].signatureErr != nil {
+		t.Errorf("complete callback: signature does not verify: %v", got[0].signatureErr)
+	}
+	if got[0].tamperedErr == nil {
+		t.Error("complete callback: signature verifies over a changed body")
 	}
 }

@@ -2,6 +2,7 @@ package ossapi
 
 import (
 	"context"
+	"crypto/rsa"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -89,6 +90,15 @@ type Options struct {
 	// reach ("*.domain" for sub-domains); empty allows none.
 	CallbackAllow []string
 
+	// CallbackKey signs upload callbacks, and its public key is served at
+	// CallbackPublicKeyPath. When nil, callbacks are sent unsigned.
+	CallbackKey *rsa.PrivateKey
+
+	// CallbackPublicKeyURL is the URL of CallbackPublicKeyPath that callback
+	// receivers can reach, sent in x-oss-pub-key-url. Required with
+	// CallbackKey.
+	CallbackPublicKeyURL string
+
 	// UploadIdleTimeout is how long an upload body may deliver no byte
 	// before the request fails with RequestTimeout; zero means
 	// DefaultUploadIdleTimeout.
@@ -111,6 +121,7 @@ type Server struct {
 
 	callbackAllow  []string
 	callbackClient *http.Client
+	callbackSigner *callbackSigner // nil sends callbacks unsigned
 	uploadIdle     time.Duration
 }
 
@@ -131,6 +142,7 @@ func New(opts Options) *Server {
 		callbackAllow:  opts.CallbackAllow,
 		objectfc:       opts.ObjectFC,
 		callbackClient: newCallbackClient(),
+		callbackSigner: newCallbackSigner(opts.CallbackKey, opts.CallbackPublicKeyURL),
 		uploadIdle:     opts.UploadIdleTimeout,
 	}
 	if s.uploadIdle <= 0 {
@@ -195,6 +207,10 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 		return err
 	}
 	req.Target = t
+	// ossfc's own endpoints, such as the callback public key, take no signature.
+	if t.Style == PathStyle && t.Bucket == reservedSegment {
+		return s.serveReservedPath(w, r, req)
+	}
 
 	op, err := findOperation(r, t)
 	if err != nil {

@@ -7,6 +7,7 @@
 //
 //	<data>/credentials     the generated root key pair and account id (0600)
 //	<data>/ram.key         the key that seals access key secrets (0600)
+//	<data>/callback.key    the RSA key that signs upload callbacks (0600)
 //	<data>/meta/ossfc.db   SQLite metadata in WAL mode (with -wal and -shm files)
 //	<data>/objects/        object data blobs (see package blob)
 //	<data>/objects/tmp/    uploads in progress; emptied at start-up

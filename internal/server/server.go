@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -107,7 +108,8 @@ func (s *Server) open(ctx context.Context) error {
 		s.logger.Info("removed orphan blobs left by an earlier run", "count", removed)
 	}
 
-	// 3. Identities: the first account and its root key.
+	// 3. Identities: the first account and its root key, and the key that
+	// signs upload callbacks.
 	creds, generated, err := loadOrCreateCredentials(s.cfg.DataDir, s.cfg.AccountID, s.cfg.RootAccessKeyID, s.cfg.RootAccessKeySecret)
 	if err != nil {
 		return err
@@ -127,6 +129,13 @@ func (s *Server) open(ctx context.Context) error {
 	}
 	if err := s.ram.Bootstrap(ctx, creds.AccountID, creds.AccessKeyID, creds.AccessKeySecret); err != nil {
 		return fmt.Errorf("bootstrap the first account: %w", err)
+	}
+	callbackKey, generated, err := loadOrCreateCallbackKey(s.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if generated {
+		s.logger.Info("generated the upload callback signing key", "path", filepath.Join(s.cfg.DataDir, callbackKeyFile))
 	}
 
 	// 4. Functions, outside the data directory.
@@ -174,7 +183,10 @@ func (s *Server) open(ctx context.Context) error {
 		AccessLog:     s.logger.With("log", "access"),
 		Metrics:       ossapi.NewMetrics(s.metrics),
 		CallbackAllow: s.cfg.CallbackAllow,
+		CallbackKey:   callbackKey,
 		Now:           now,
+
+		CallbackPublicKeyURL: strings.TrimSuffix(s.AdvertiseURL(), "/") + ossapi.CallbackPublicKeyPath,
 	})
 	return nil
 }

@@ -60,8 +60,8 @@ func newCallbackSigner(key *rsa.PrivateKey, publicKeyURL string) *callbackSigner
 
 // sign adds the OSS callback signature to hr, whose body is body. The
 // Authorization header is the base64 of an RSA PKCS #1 v1.5 signature, with
-// MD5, of callbackStringToSign; x-oss-pub-key-url is the base64 of the URL of
-// the public key.
+// MD5, of callbackStringToSign. The x-oss-pub-key-url header is the base64 of
+// the URL of the public key.
 func (cs *callbackSigner) sign(hr *http.Request, body string) error {
 	digest := md5.Sum([]byte(callbackStringToSign(hr.URL, body)))
 	signature, err := rsa.SignPKCS1v15(nil, cs.key, crypto.MD5, digest[:])
@@ -97,7 +97,7 @@ func callbackStringToSign(u *url.URL, body string) string {
 	return b.String()
 }
 
-// serveReservedPath answers a path-style request whose first segment is
+// serveReservedPath serves a path-style request whose first segment is
 // reservedSegment. These endpoints take no signature, so authentication and
 // authorization are skipped. A path that names no endpoint gets 404
 // NoSuchKey.

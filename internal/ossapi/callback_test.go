@@ -76,12 +76,12 @@ func (cs *callbackServer) trust(env *testenv.Env) {
 	cs.publicKeyURL = env.URL + ossapi.CallbackPublicKeyPath
 }
 
-// verifyCallbackSignature checks an OSS callback signature the way the
-// receiver samples in Alibaba Cloud's callback documentation do: it decodes
-// x-oss-pub-key-url, fetches the PEM public key from it (only when it is the
-// trusted URL, because a forger can name their own key), rebuilds the signed
-// text from the request line and the body, and verifies the base64
-// Authorization header as an RSA PKCS #1 v1.5 signature with MD5.
+// verifyCallbackSignature checks an OSS callback signature as a receiver
+// does. It decodes x-oss-pub-key-url and fetches the PEM public key from it,
+// but only from the trusted URL, because a forger can name their own key. It
+// then rebuilds the signed text from the request line and the body, and
+// verifies the base64 Authorization header as an RSA PKCS #1 v1.5 signature
+// with MD5.
 func verifyCallbackSignature(trustedURL string, h http.Header, requestURI string, body []byte) error {
 	keyURL, err := base64.StdEncoding.DecodeString(h.Get("x-oss-pub-key-url"))
 	if err != nil {

@@ -24,7 +24,8 @@ const callbackKeyBits = 2048
 // loadOrCreateCallbackKey reads <dataDir>/callback.key, or generates the key
 // and writes the file (mode 0600) when it does not exist. generated reports
 // whether the file was written now. A key file that other users may read, or
-// that holds no RSA private key, is an error and is never replaced.
+// that contains no RSA private key of at least callbackKeyBits, is an error
+// and is never replaced.
 func loadOrCreateCallbackKey(dataDir string) (key *rsa.PrivateKey, generated bool, err error) {
 	path := filepath.Join(dataDir, callbackKeyFile)
 	key, err = readCallbackKey(path)
@@ -91,7 +92,7 @@ func readCallbackKey(path string) (*rsa.PrivateKey, error) {
 		return nil, err
 	}
 
-	invalid := fmt.Errorf("key file %s does not hold an RSA private key in PEM; restore it from a backup, or delete it to generate a new one", path)
+	invalid := fmt.Errorf("key file %s does not contain an RSA private key in PEM; restore it from a backup, or delete it to generate a new one", path)
 	block, _ := pem.Decode(text)
 	if block == nil {
 		return nil, invalid
@@ -110,7 +111,7 @@ func readCallbackKey(path string) (*rsa.PrivateKey, error) {
 		return nil, invalid
 	}
 	if key.N.BitLen() < callbackKeyBits {
-		return nil, fmt.Errorf("key file %s holds a %d-bit RSA key; callback keys need at least %d bits", path, key.N.BitLen(), callbackKeyBits)
+		return nil, fmt.Errorf("key file %s contains a %d-bit RSA key, but callback keys need at least %d bits; install a larger key, or delete the file to generate one", path, key.N.BitLen(), callbackKeyBits)
 	}
 	return key, nil
 }

@@ -55,8 +55,8 @@ func TestCallbackKeyFileRejected(t *testing.T) {
 		want    string
 	}{
 		{"readable by others", "", 0o644, "chmod 600"},
-		{"not PEM", "not a key\n", 0o600, "does not hold an RSA private key"},
-		{"other PEM type", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 0o600, "does not hold an RSA private key"},
+		{"not PEM", "not a key\n", 0o600, "does not contain an RSA private key"},
+		{"other PEM type", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 0o600, "does not contain an RSA private key"},
 		{"too small", string(smallPEM), 0o600, "at least 2048 bits"},
 	}
 	for _, tc := range tests {

@@ -64,6 +64,12 @@ type PutOptions struct {
 	// Check may change the object being put, for example to extend the
 	// current version's segments for an append.
 	Check func(current *Object) error
+
+	// ReplaceVersion lets the put replace an existing record with the same
+	// version id, as a put of the null version always does, instead of
+	// failing with ErrExists. AppendObject grows the current version of a
+	// versioned key in place this way.
+	ReplaceVersion bool
 }
 
 // ScanOptions select the object versions ObjectStore.Scan returns.

@@ -144,10 +144,19 @@ func (s *Server) DeleteObject(w http.ResponseWriter, r *http.Request, req *Reque
 
 // AppendObject appends to an appendable object: POST /<key>?append&position=<n>.
 func (s *Server) AppendObject(w http.ResponseWriter, r *http.Request, req *Request) error {
-	posText := r.URL.Query().Get("position")
+	q := r.URL.Query()
+	if !q.Has("position") {
+		return osserr.New(osserr.InvalidArgument, "The position parameter is missing: use 0 for the first append, then the object's length.").
+			With("ArgumentName", "position").WithEC("0016-00000501")
+	}
+	posText := q.Get("position")
 	pos, err := strconv.ParseInt(posText, 10, 64)
 	if err != nil || pos < 0 {
 		return invalidArgument("position", posText, "must be a non-negative integer")
+	}
+	if q.Has("versionId") {
+		// Appends always go to the current version.
+		return invalidArgument("versionId", q.Get("versionId"), "is not supported by AppendObject").WithEC("0016-00000504")
 	}
 	attrs, err := objectAttrs(r.Header)
 	if err != nil {

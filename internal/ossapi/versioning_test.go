@@ -279,3 +279,77 @@ func TestBucketStatByStorageClass(t *testing.T) {
 		t.Error("LastModifiedTime is missing")
 	}
 }
+
+func TestAppendObjectVersioned(t *testing.T) {
+	env := testenv.Start(t)
+	c := env.Client(testenv.NoRetry)
+	createBucket(t, c, "vappend")
+	setVersioning(t, c, "vappend", oss.VersionEnabled)
+	appendAt := func(pos int64, body string) (*oss.AppendObjectResult, error) {
+		return c.AppendObject(ctx, &oss.AppendObjectRequest{Bucket: oss.Ptr("vappend"), Key: oss.Ptr("log"),
+			Position: oss.Ptr(pos), Body: strings.NewReader(body)})
+	}
+
+	first, err := appendAt(0, "one ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := appendAt(4, "two")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := oss.ToString(first.VersionId)
+	if v1 == "" || v1 == "null" || oss.ToString(second.VersionId) != v1 {
+		t.Errorf("append version ids %q then %q; want one real version id", v1, oss.ToString(second.VersionId))
+	}
+	if body, err := getVersion(t, c, "vappend", "log", v1); err != nil || body != "one two" {
+		t.Errorf("version %s = %q, %v; want %q", v1, body, err, "one two")
+	}
+	if n := countVersions(t, c, "vappend"); n != 1 {
+		t.Errorf("after two appends the key has %d versions, want 1", n)
+	}
+
+	// An overwrite keeps the appendable version as a previous version, and
+	// a Normal current version takes no appends.
+	putObject(t, c, "vappend", "log", []byte("normal"))
+	_, err = appendAt(6, "x")
+	serviceError(t, err, 409, "ObjectNotAppendable")
+	if body, err := getVersion(t, c, "vappend", "log", v1); err != nil || body != "one two" {
+		t.Errorf("previous appendable version = %q, %v; want %q", body, err, "one two")
+	}
+
+	// Behind a delete marker, position 0 starts a new appendable version.
+	if _, err := c.DeleteObject(ctx, &oss.DeleteObjectRequest{Bucket: oss.Ptr("vappend"), Key: oss.Ptr("log")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = appendAt(3, "x")
+	serviceError(t, err, 409, "PositionNotEqualToLength")
+	third, err := appendAt(0, "three")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v3 := oss.ToString(third.VersionId); v3 == "" || v3 == v1 {
+		t.Errorf("new appendable version id %q; want a new one", v3)
+	}
+	if n := countVersions(t, c, "vappend"); n != 4 {
+		t.Errorf("key has %d versions and markers, want 4", n)
+	}
+
+	_, err = c.AppendObject(ctx, &oss.AppendObjectRequest{Bucket: oss.Ptr("vappend"), Key: oss.Ptr("log"),
+		Position: oss.Ptr(int64(5)), Body: strings.NewReader("x"),
+		RequestCommon: oss.RequestCommon{Parameters: map[string]string{"versionId": v1}}})
+	se := serviceError(t, err, 400, "InvalidArgument")
+	if se.EC != "0016-00000504" {
+		t.Errorf("append with versionId: EC %s, want 0016-00000504", se.EC)
+	}
+}
+
+// countVersions returns how many versions and delete markers bucket has.
+func countVersions(t *testing.T, c *oss.Client, bucket string) int {
+	t.Helper()
+	res, err := c.ListObjectVersions(ctx, &oss.ListObjectVersionsRequest{Bucket: oss.Ptr(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(res.ObjectVersions) + len(res.ObjectDeleteMarkers)
+}

@@ -104,6 +104,11 @@ type AppendInput struct {
 // Multipart object fails with ObjectNotAppendable. Each append becomes one
 // more segment, and the CRC-64 of the whole object is combined from the
 // previous value and the new data's.
+//
+// In a versioned bucket, as in OSS, an append grows the current version in
+// place and keeps its version id, so appends leave no previous versions; a
+// key without versions, or whose current version is a delete marker, gets a
+// new appendable version at position 0.
 func (s *Store) AppendObject(ctx context.Context, in *AppendInput) (*meta.Object, error) {
 	if err := CheckKey(in.Key); err != nil {
 		return nil, err
@@ -111,11 +116,6 @@ func (s *Store) AppendObject(ctx context.Context, in *AppendInput) (*meta.Object
 	bucket, err := s.Bucket(ctx, in.Bucket)
 	if err != nil {
 		return nil, err
-	}
-	if bucket.Versioning == "Enabled" {
-		// NOTE: appends keep one version id per object in OSS; ossfc's version
-		// records cannot grow in place yet, so versioned buckets refuse them.
-		return nil, osserr.New(osserr.NotImplemented, "AppendObject is not supported on a bucket with versioning enabled.")
 	}
 	wantMD5, err := decodeContentMD5(in.ContentMD5)
 	if err != nil {
@@ -164,7 +164,7 @@ func (s *Store) AppendObject(ctx context.Context, in *AppendInput) (*meta.Object
 		return nil
 	}
 
-	replaced, err := s.meta.Objects().Put(context.WithoutCancel(ctx), o, meta.PutOptions{Check: check})
+	replaced, err := s.meta.Objects().Put(context.WithoutCancel(ctx), o, meta.PutOptions{Check: check, ReplaceVersion: true})
 	if err != nil {
 		s.blobs.Delete(ctx, data.blobID)
 		var oe *osserr.Error

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Open) {
 		{"ObjectScan", testObjectScan},
 		{"ObjectScanVersions", testObjectScanVersions},
 		{"ObjectStat", testObjectStat},
+		{"ObjectReplaceVersion", testObjectReplaceVersion},
 		{"WalkBlobs", testWalkBlobs},
 		{"ConcurrentPuts", testConcurrentPuts},
 		{"FunctionLifecycle", testFunctionLifecycle},
@@ -297,6 +298,28 @@ func testObjectVersions(t *testing.T, s meta.Store) {
 	}
 	if _, err := s.Objects().Get(ctx, "bucket-v", "k", "v1"); err != nil {
 		t.Errorf("v1 lost after null put: %v", err)
+	}
+}
+
+func testObjectReplaceVersion(t *testing.T, s meta.Store) {
+	newBucket(t, s, "bucket-rv")
+	put(t, s, newObject("bucket-rv", "k", "v1", 2, "blob-1"))
+
+	grown := newObject("bucket-rv", "k", "v1", 5, "blob-2")
+	replaced, err := s.Objects().Put(ctx, grown, meta.PutOptions{ReplaceVersion: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(replaced) != 1 || replaced[0].Size != 2 {
+		t.Errorf("replaced = %v; want the old v1 of 2 bytes", replaced)
+	}
+	got, err := s.Objects().Get(ctx, "bucket-rv", "k", "")
+	if err != nil || got.VersionID != "v1" || got.Size != 5 || !got.IsLatest {
+		t.Errorf("latest = %+v, %v; want v1 of 5 bytes", got, err)
+	}
+	versions, err := s.Objects().Scan(ctx, "bucket-rv", meta.ScanOptions{AllVersions: true, Limit: 10})
+	if err != nil || len(versions) != 1 {
+		t.Errorf("scan = %d versions, %v; want 1", len(versions), err)
 	}
 }
 

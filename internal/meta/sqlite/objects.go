@@ -160,7 +160,7 @@ func putObjectTx(ctx context.Context, tx *txn, o *meta.Object, opts meta.PutOpti
 			return err
 		}
 		for _, r := range same {
-			if o.VersionID != meta.NullVersion {
+			if o.VersionID != meta.NullVersion && !opts.ReplaceVersion {
 				return fmt.Errorf("object %s/%s version %s: %w", o.Bucket, o.Key, o.VersionID, meta.ErrExists)
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE id = ?`, r.id); err != nil {

@@ -3,8 +3,10 @@ package ossapi_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 
@@ -282,4 +284,40 @@ func TestStorageClassAndTrafficLimit(t *testing.T) {
 	wantCode(t, err, 400, "InvalidArgument")
 	_, err = c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("classes"), Key: oss.Ptr("bad"), StorageClass: "Gold", Body: strings.NewReader("x")})
 	wantCode(t, err, 400, "InvalidArgument")
+}
+
+// TestTrafficLimitSlowsTransfers checks that x-oss-traffic-limit is obeyed
+// end to end: at the lowest limit, 30 KiB/s, 64 KiB cannot move in less than
+// 1.6 s after the first 16 KiB. Only the lower bound is checked, so a slow
+// machine cannot fail it.
+func TestTrafficLimitSlowsTransfers(t *testing.T) {
+	env := testenv.Start(t)
+	c := env.Client(testenv.NoRetry)
+	createBucket(t, c, "slow")
+	data := pattern(64 << 10)
+	const floor = 1500 * time.Millisecond
+
+	start := time.Now()
+	_, err := c.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr("slow"), Key: oss.Ptr("k"),
+		TrafficLimit: 245760, Body: bytes.NewReader(data)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < floor {
+		t.Errorf("PutObject of 64 KiB at 30 KiB/s took %v, want at least %v", took, floor)
+	}
+
+	start = time.Now()
+	res, err := c.GetObject(ctx, &oss.GetObjectRequest{Bucket: oss.Ptr("slow"), Key: oss.Ptr("k"), TrafficLimit: 245760})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("GetObject returned %d bytes, %v; want the %d bytes put", len(got), err, len(data))
+	}
+	if took := time.Since(start); took < floor {
+		t.Errorf("GetObject of 64 KiB at 30 KiB/s took %v, want at least %v", took, floor)
+	}
 }

@@ -217,7 +217,8 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 		return err
 	}
 	req.Op = op
-	if err := checkTrafficLimit(r); err != nil {
+	bytesPerSecond, err := trafficLimit(r)
+	if err != nil {
 		return err
 	}
 
@@ -257,6 +258,10 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 		return err
 	}
 
+	if bytesPerSecond > 0 {
+		tw, tr := throttleTraffic(w, r, bytesPerSecond)
+		return op.handler(s, tw, tr, req)
+	}
 	return op.handler(s, w, r, req)
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ossfc/ossfc/internal/osserr"
 )
@@ -34,28 +35,44 @@ const callbackPublicKeyName = "callback-public-key.pem"
 var opGetCallbackPublicKey = &Operation{Name: "GetCallbackPublicKey", handler: (*Server).GetCallbackPublicKey, Anonymous: true}
 
 // callbackSigner signs upload callback requests the way OSS does, so that
-// receivers written for OSS can verify them unchanged.
+// receivers written for OSS can verify them unchanged. It loads its key on
+// first use, because generating one takes a noticeable fraction of a second
+// and most servers never send a callback.
 type callbackSigner struct {
+	load         func() (*rsa.PrivateKey, error)
+	publicKeyURL string // base64 of the URL that serves the public key
+
+	once         sync.Once
 	key          *rsa.PrivateKey
 	publicKeyPEM []byte
-	publicKeyURL string // base64 of the URL that serves publicKeyPEM
+	err          error
 }
 
-// newCallbackSigner returns the signer of key, whose public key is served at
-// publicKeyURL, or nil when key is nil.
-func newCallbackSigner(key *rsa.PrivateKey, publicKeyURL string) *callbackSigner {
-	if key == nil {
+// newCallbackSigner returns the signer of the key that load returns, whose
+// public key is served at publicKeyURL, or nil when load is nil.
+func newCallbackSigner(load func() (*rsa.PrivateKey, error), publicKeyURL string) *callbackSigner {
+	if load == nil {
 		return nil
 	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		panic("ossapi: marshal the callback public key: " + err.Error()) // unreachable: every RSA key marshals
-	}
-	return &callbackSigner{
-		key:          key,
-		publicKeyPEM: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}),
-		publicKeyURL: base64.StdEncoding.EncodeToString([]byte(publicKeyURL)),
-	}
+	return &callbackSigner{load: load, publicKeyURL: base64.StdEncoding.EncodeToString([]byte(publicKeyURL))}
+}
+
+// keys returns the private key and the PEM (PKIX) public key, loading them
+// on the first call.
+func (cs *callbackSigner) keys() (*rsa.PrivateKey, []byte, error) {
+	cs.once.Do(func() {
+		cs.key, cs.err = cs.load()
+		if cs.err != nil {
+			return
+		}
+		der, err := x509.MarshalPKIXPublicKey(&cs.key.PublicKey)
+		if err != nil {
+			cs.err = fmt.Errorf("marshal the callback public key: %w", err)
+			return
+		}
+		cs.publicKeyPEM = pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	})
+	return cs.key, cs.publicKeyPEM, cs.err
 }
 
 // sign adds the OSS callback signature to hr, whose body is body. The
@@ -63,8 +80,12 @@ func newCallbackSigner(key *rsa.PrivateKey, publicKeyURL string) *callbackSigner
 // MD5, of callbackStringToSign. The x-oss-pub-key-url header is the base64 of
 // the URL of the public key.
 func (cs *callbackSigner) sign(hr *http.Request, body string) error {
+	key, _, err := cs.keys()
+	if err != nil {
+		return fmt.Errorf("signing the callback: %w", err)
+	}
 	digest := md5.Sum([]byte(callbackStringToSign(hr.URL, body)))
-	signature, err := rsa.SignPKCS1v15(nil, cs.key, crypto.MD5, digest[:])
+	signature, err := rsa.SignPKCS1v15(nil, key, crypto.MD5, digest[:])
 	if err != nil {
 		return fmt.Errorf("signing the callback: %w", err)
 	}
@@ -120,7 +141,10 @@ func (s *Server) GetCallbackPublicKey(w http.ResponseWriter, r *http.Request, re
 	if s.callbackSigner == nil {
 		return osserr.Newf(osserr.NoSuchKey, "This server sends upload callbacks unsigned, so it has no public key at %s.", CallbackPublicKeyPath)
 	}
-	body := s.callbackSigner.publicKeyPEM
+	_, body, err := s.callbackSigner.keys()
+	if err != nil {
+		return osserr.Internal(err)
+	}
 	w.Header().Set("Content-Type", "application/x-pem-file")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)

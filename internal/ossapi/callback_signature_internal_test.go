@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"crypto/rsa"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,7 +45,11 @@ func TestCallbackSignerHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	const keyURL = "http://127.0.0.1:9000/_ossfc/callback-public-key.pem"
-	signer := newCallbackSigner(key, keyURL)
+	loads := 0
+	signer := newCallbackSigner(func() (*rsa.PrivateKey, error) { loads++; return key, nil }, keyURL)
+	if loads != 0 {
+		t.Errorf("the key was loaded %d times before first use, want 0", loads)
+	}
 
 	hr, err := http.NewRequest(http.MethodPost, "http://app.test/cb%20x?id=7", strings.NewReader("body"))
 	if err != nil {
@@ -69,7 +74,25 @@ func TestCallbackSignerHeaders(t *testing.T) {
 	if rsa.VerifyPKCS1v15(&key.PublicKey, crypto.MD5, other[:], signature) == nil {
 		t.Error("signature verifies over another query")
 	}
+	if err := signer.sign(hr, "body"); err != nil || loads != 1 {
+		t.Errorf("second signature: %v, key loaded %d times; want once", err, loads)
+	}
 	if newCallbackSigner(nil, keyURL) != nil {
 		t.Error("newCallbackSigner(nil) is not nil")
+	}
+}
+
+func TestCallbackSignerKeyFailure(t *testing.T) {
+	broken := errors.New("key file unreadable")
+	signer := newCallbackSigner(func() (*rsa.PrivateKey, error) { return nil, broken }, "http://127.0.0.1:9000/k.pem")
+	hr, err := http.NewRequest(http.MethodPost, "http://app.test/cb", strings.NewReader("body"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := signer.sign(hr, "body"); !errors.Is(err, broken) {
+		t.Errorf("sign without a key: got %v, want the load error", err)
+	}
+	if hr.Header.Get("Authorization") != "" {
+		t.Error("a callback without a key was given an Authorization header")
 	}
 }

@@ -90,9 +90,10 @@ type Options struct {
 	// reach ("*.domain" for sub-domains); empty allows none.
 	CallbackAllow []string
 
-	// CallbackKey signs upload callbacks, and its public key is served at
-	// CallbackPublicKeyPath. When nil, callbacks are sent unsigned.
-	CallbackKey *rsa.PrivateKey
+	// CallbackKey returns the key that signs upload callbacks, whose public
+	// key is served at CallbackPublicKeyPath. It is called once, on first
+	// use. When nil, callbacks are sent unsigned.
+	CallbackKey func() (*rsa.PrivateKey, error)
 
 	// CallbackPublicKeyURL is the URL of CallbackPublicKeyPath that callback
 	// receivers can reach, sent in x-oss-pub-key-url. Required with

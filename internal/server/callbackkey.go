@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // callbackKeyFile is the name, under the data directory, of the RSA private
@@ -114,4 +115,31 @@ func readCallbackKey(path string) (*rsa.PrivateKey, error) {
 		return nil, fmt.Errorf("key file %s contains a %d-bit RSA key, but callback keys need at least %d bits; install a larger key, or delete the file to generate one", path, key.N.BitLen(), callbackKeyBits)
 	}
 	return key, nil
+}
+
+// callbackKeyLoader checks an existing callback key file at once, so that a
+// bad file stops the start-up, and returns the function that gives the key.
+// A missing key is generated on the first call, which is the first signed
+// callback or request for the public key.
+func (s *Server) callbackKeyLoader() (func() (*rsa.PrivateKey, error), error) {
+	path := filepath.Join(s.cfg.DataDir, callbackKeyFile)
+	key, err := readCallbackKey(path)
+	if err == nil {
+		return func() (*rsa.PrivateKey, error) { return key, nil }, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+
+	return sync.OnceValues(func() (*rsa.PrivateKey, error) {
+		key, generated, err := loadOrCreateCallbackKey(s.cfg.DataDir)
+		if err != nil {
+			s.logger.Error("upload callback signing key unavailable", "path", path, "err", err)
+			return nil, err
+		}
+		if generated {
+			s.logger.Info("generated the upload callback signing key", "path", path)
+		}
+		return key, nil
+	}), nil
 }

@@ -130,12 +130,9 @@ func (s *Server) open(ctx context.Context) error {
 	if err := s.ram.Bootstrap(ctx, creds.AccountID, creds.AccessKeyID, creds.AccessKeySecret); err != nil {
 		return fmt.Errorf("bootstrap the first account: %w", err)
 	}
-	callbackKey, generated, err := loadOrCreateCallbackKey(s.cfg.DataDir)
+	callbackKey, err := s.callbackKeyLoader()
 	if err != nil {
 		return err
-	}
-	if generated {
-		s.logger.Info("generated the upload callback signing key", "path", filepath.Join(s.cfg.DataDir, callbackKeyFile))
 	}
 
 	// 4. Functions, outside the data directory.

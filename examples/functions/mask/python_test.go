@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ossfc/ossfc/examples/functions/fcevent"
@@ -33,6 +34,14 @@ func python(t *testing.T) string {
 // argument, feeding stdin, and returns its standard output.
 func runPython(t *testing.T, script string, stdin []byte, env ...string) []byte {
 	t.Helper()
+	out, _ := runPythonMeasured(t, script, stdin, env...)
+	return out
+}
+
+// runPythonMeasured is runPython that also returns the peak resident set
+// size of the Python process in bytes.
+func runPythonMeasured(t *testing.T, script string, stdin []byte, env ...string) ([]byte, int64) {
+	t.Helper()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "script.py")
 	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
@@ -51,7 +60,11 @@ func runPython(t *testing.T, script string, stdin []byte, env ...string) []byte 
 	if err != nil {
 		t.Fatalf("python: %v\n%s", err, stderr.String())
 	}
-	return out
+	var peak int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peak = ru.Maxrss << 10 // Linux reports KiB
+	}
+	return out, peak
 }
 
 // TestPythonMaskVectors runs the shared vectors through the Python rules,
@@ -129,8 +142,9 @@ sys.stdout.buffer.write(whole)
 }
 
 // invokePython runs the Python handler on event as the python3.10 runtime
-// does, with the test's function credentials in context.credentials.
-func invokePython(t *testing.T, event *fcevent.Event) {
+// does, with the test's function credentials in context.credentials, and
+// returns the peak resident set size of the Python process in bytes.
+func invokePython(t *testing.T, event *fcevent.Event) int64 {
 	t.Helper()
 	script := `
 import os, sys
@@ -150,8 +164,9 @@ index.handler(sys.stdin.buffer.read(), Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	runPython(t, script, body, "FC_KEY_ID="+fntest.FunctionKeyID, "FC_KEY_SECRET="+fntest.FunctionSecret,
+	_, peak := runPythonMeasured(t, script, body, "FC_KEY_ID="+fntest.FunctionKeyID, "FC_KEY_SECRET="+fntest.FunctionSecret,
 		"FC_TOKEN="+fntest.FunctionToken, "FC_REGION=cn-hangzhou")
+	return peak
 }
 
 func TestPythonFunction(t *testing.T) {
@@ -220,4 +235,44 @@ func TestPythonFunction(t *testing.T) {
 			t.Errorf("status = %d, body %s; want 404 NoSuchKey", w.Status, w.Body)
 		}
 	})
+}
+
+// TestPythonLargeObject streams a text object larger than the memory the
+// Python process may use, so the handler cannot have buffered it.
+func TestPythonLargeObject(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 48 MiB through Python")
+	}
+	python(t)
+	const memoryLimit = 40 << 20
+
+	// A block of plain lines and one line of personal data masks on its
+	// own, so the masked object is the masked block repeated.
+	var block []byte
+	for i := 0; i < 200; i++ {
+		block = append(block, fmt.Sprintf("line %03d: the order shipped on time and nothing here is private.\n", i)...)
+	}
+	block = append(block, "Alice,13800138000,alice@example.com,4111 1111 1111 1111,11010519491231002X\n"...)
+	size := int64(48<<20) / int64(len(block)) * int64(len(block))
+	wantHash := fntest.SHA256Reader(fntest.RepeatReader(maskAll(block, false), size))
+
+	h := fntest.New(t)
+	h.Put(t, "large.txt", fntest.RepeatReader(block, size), "text/plain")
+	event := h.Event(t, "large.txt", "", nil)
+	peak := invokePython(t, event)
+	w := h.Recorder.Wait(t, event.GetObjectContext.OutputToken)
+
+	if w.Status != http.StatusOK || w.BodyErr != nil {
+		t.Fatalf("status = %d, body error %v", w.Status, w.BodyErr)
+	}
+	if w.BodyLen != size {
+		t.Errorf("body length = %d, want %d", w.BodyLen, size)
+	}
+	if w.BodySHA256 != wantHash {
+		t.Error("masked body differs from the masked blocks")
+	}
+	t.Logf("Python peak RSS: %.1f MiB for a %d MiB object", float64(peak)/(1<<20), size>>20)
+	if peak == 0 || peak > memoryLimit {
+		t.Errorf("Python peak RSS = %d MiB, want above 0 and at most %d MiB", peak>>20, memoryLimit>>20)
+	}
 }

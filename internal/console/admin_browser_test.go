@@ -106,6 +106,16 @@ func TestBrowserFunctions(t *testing.T) {
 		t.Errorf("recent invocations %q list no invocation", got)
 	}
 
+	// The result is shown once, and reloading the page invokes nothing.
+	invocations := eval[int](b, `document.querySelectorAll("#invocation-list details").length`)
+	b.do("reload the function page", chromedp.Reload())
+	if hasResult := eval[bool](b, `document.querySelector("#invoke-result") !== null`); hasResult {
+		t.Error("the reloaded function page shows the invocation result again")
+	}
+	if got := eval[int](b, `document.querySelectorAll("#invocation-list details").length`); got != invocations {
+		t.Errorf("after a reload the function has %d invocations, want %d", got, invocations)
+	}
+
 	// Versions and aliases.
 	b.do("publish a version",
 		chromedp.SendKeys(chromedp.CSS(`#publish-form input[name="description"]`), "first"),
@@ -170,15 +180,22 @@ func TestBrowserRAMUserSeesDenial(t *testing.T) {
 	if keyID == "" || secret == "" {
 		t.Fatalf("new key page shows id %q and secret %q", keyID, secret)
 	}
+	if got := b.path(); got != "/ram/users/alice" {
+		t.Errorf("creating a key ended at %s, want the user's page after a redirect", got)
+	}
 	b.screenshot("ram-user")
 
-	// The secret is shown once: the user's page no longer has it.
-	b.open("/ram/users/alice")
+	// The secret is shown once: reloading the page neither shows it again
+	// nor creates another key.
+	b.do("reload the user's page", chromedp.Reload())
 	if got := b.text("#key-list"); !strings.Contains(got, keyID) {
 		t.Errorf("key list %q lacks the new key", got)
 	}
+	if rows := eval[int](b, `document.querySelectorAll("#key-list tbody tr").length`); rows != 1 {
+		t.Errorf("after a reload the key list has %d keys, want 1", rows)
+	}
 	if html := eval[string](b, "document.documentElement.outerHTML"); strings.Contains(html, secret) {
-		t.Error("the user's page shows the secret again")
+		t.Error("the reloaded user's page shows the secret again")
 	}
 
 	// Alice has no policy: after signing in she gets denials, not the data.

@@ -15,6 +15,14 @@
 // sandboxing policy, nosniff and a safe Content-Type, so an uploaded HTML or
 // SVG file never runs script in the console's origin.
 //
+// Every form action that changes something responds with a redirect to a
+// page (POST/redirect/GET), so reloading that page never repeats the
+// action. A result that a page shows once, such as a new access key's
+// secret or a test invocation's output, waits in the server-side session
+// until that page takes it. A request that changes nothing, such as a failed
+// sign-in or a form with a stale CSRF token, gets its page or error page as
+// the direct response, and sending it again changes nothing either.
+//
 // console imports the standard library, the OSS Go SDK and the admin API
 // clients (adminclient, fcclient, ramclient and their JSON types), never
 // the stores (meta, blob, store), the services or the server. Only

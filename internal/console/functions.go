@@ -177,32 +177,34 @@ type functionDetail struct {
 	Aliases     []*fcapi.Alias
 	Invocations []*fcapi.InvocationLog
 
-	// Invoke is the result of a test invocation made from this page.
+	// Invoke is the result of the test invocation that InvokeFunction just
+	// ran, and Event and Qualifier are the form's values for it.
 	Invoke    *fcclient.InvokeOutput
 	Event     string
 	Qualifier string
 }
 
+func functionPage(name string) string { return "/functions/" + url.PathEscape(name) }
+
 // GetFunction shows a function: configuration, versions, aliases, the test
-// invocation form and the logs of recent invocations.
+// invocation form and the logs of recent invocations. After
+// InvokeFunction it shows the invocation's result, once. A failed read
+// shows the error in place of the part it concerns.
 func (c *Console) GetFunction(w http.ResponseWriter, r *http.Request, s *session) error {
 	if s.fc == nil {
 		return errNoAdmin
 	}
-	d := &functionDetail{Event: `{"key": "value"}`}
-	c.showFunction(w, r, s, r.PathValue("function"), d)
-	return nil
-}
-
-// showFunction fills d and renders the function page. A failed read shows
-// the error in place of the part it concerns.
-func (c *Console) showFunction(w http.ResponseWriter, r *http.Request, s *session, name string, d *functionDetail) {
+	name := r.PathValue("function")
+	d, ok := s.takeResult(functionPage(name)).(*functionDetail)
+	if !ok {
+		d = &functionDetail{Event: `{"key": "value"}`}
+	}
 	p := page{Title: name, Nav: "functions", Data: d}
 	fn, err := s.fc.GetFunction(r.Context(), name, "")
 	if err != nil {
 		p.Error = c.explain(r, err)
 		c.renderStatus(w, r, s, p.Error.Status, "function", p)
-		return
+		return nil
 	}
 	d.Function = fn
 
@@ -222,6 +224,7 @@ func (c *Console) showFunction(w http.ResponseWriter, r *http.Request, s *sessio
 		p.Error = c.explain(r, err)
 	}
 	c.render(w, r, s, "function", p)
+	return nil
 }
 
 // UpdateFunctionCode deploys a new zip file to a function's LATEST.
@@ -319,20 +322,23 @@ func (c *Console) DeleteAlias(w http.ResponseWriter, r *http.Request, s *session
 }
 
 // InvokeFunction runs a test invocation with the event from the form and
-// shows the result with the log tail on the function page.
+// redirects to the function page, which shows the result with the log tail
+// once. Reloading that page does not invoke the function again.
 func (c *Console) InvokeFunction(w http.ResponseWriter, r *http.Request, s *session) error {
 	if s.fc == nil {
 		return errNoAdmin
 	}
 	name := r.PathValue("function")
+	back := functionPage(name)
 	d := &functionDetail{Event: r.PostFormValue("event"), Qualifier: r.PostFormValue("qualifier")}
 	out, err := s.fc.Invoke(r.Context(), name, d.Qualifier, []byte(d.Event), true)
+	d.Invoke = out
+	s.keepResult(back, d)
 	if err != nil {
-		s.setFlash(&flash{Error: c.explain(r, err)})
-	} else {
-		d.Invoke = out
+		c.redirectError(w, r, s, back, err)
+		return nil
 	}
-	c.showFunction(w, r, s, name, d)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
 }
 

@@ -63,26 +63,29 @@ type userDetail struct {
 	Attached any
 	Policies any
 
-	// NewKey is an access key created by this request; its secret is shown
-	// on this page only.
+	// NewKey is the access key that CreateAccessKey just created. Its
+	// secret is on this one rendering of the page only.
 	NewKey any
 }
 
-// GetUser shows a user, its access keys and attached policies.
+func userPage(name string) string { return ramPrincipal{kind: "user", name: name}.page() }
+
+// GetUser shows a user, its access keys and attached policies, and the
+// secret of an access key that CreateAccessKey created for the user and no
+// page has shown yet.
 func (c *Console) GetUser(w http.ResponseWriter, r *http.Request, s *session) error {
 	if s.ram == nil {
 		return errNoAdmin
 	}
-	c.showUser(w, r, s, r.PathValue("user"), &userDetail{})
-	return nil
-}
-
-func (c *Console) showUser(w http.ResponseWriter, r *http.Request, s *session, name string, d *userDetail) {
+	name := r.PathValue("user")
+	d, ok := s.takeResult(userPage(name)).(*userDetail)
+	if !ok {
+		d = &userDetail{}
+	}
 	p := page{Title: name, Nav: "users", Data: d}
 	u, err := s.ram.GetUser(r.Context(), name)
 	if err != nil {
-		c.renderResult(w, r, s, "user", p, err)
-		return
+		return c.renderResult(w, r, s, "user", p, err)
 	}
 	d.User = u
 	keys, err := s.ram.ListAccessKeys(r.Context(), name)
@@ -98,21 +101,27 @@ func (c *Console) showUser(w http.ResponseWriter, r *http.Request, s *session, n
 		d.Policies = policies
 	}
 	c.renderPartial(w, r, s, "user", p, err)
+	return nil
 }
 
-// CreateAccessKey creates an access key for a user and shows its secret,
-// this once: the page is not cached and the secret is not kept.
+// CreateAccessKey creates an access key for a user and redirects to the
+// user's page, which shows the secret once. The secret waits in the
+// server-side session until that page takes it, and the page is not
+// cached, so neither a reload nor the back button shows it again or
+// creates another key.
 func (c *Console) CreateAccessKey(w http.ResponseWriter, r *http.Request, s *session) error {
 	if s.ram == nil {
 		return errNoAdmin
 	}
 	name := r.PathValue("user")
+	back := userPage(name)
 	key, err := s.ram.CreateAccessKey(r.Context(), name)
 	if err != nil {
-		c.redirectError(w, r, s, "/ram/users/"+url.PathEscape(name), err)
+		c.redirectError(w, r, s, back, err)
 		return nil
 	}
-	c.showUser(w, r, s, name, &userDetail{NewKey: key})
+	s.keepResult(back, &userDetail{NewKey: key})
+	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
 }
 

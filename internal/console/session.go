@@ -55,6 +55,7 @@ type session struct {
 	mu       sync.Mutex
 	lastSeen time.Time
 	flash    *flash
+	result   *actionResult
 }
 
 // flash is a message shown once on the next page, after a redirect.
@@ -77,6 +78,38 @@ func (s *session) takeFlash() *flash {
 	f := s.flash
 	s.flash = nil
 	return f
+}
+
+// actionResult is what an action hands to the page it redirects to, such
+// as a new access key with its secret. The action responds to its POST
+// with a redirect, so reloading the page repeats a GET and never the
+// action.
+type actionResult struct {
+	page  string // the path of the page that shows the result
+	value any
+}
+
+// keepResult stores v for the page at path, replacing any result that no
+// page has taken yet.
+func (s *session) keepResult(path string, v any) {
+	s.mu.Lock()
+	s.result = &actionResult{page: path, value: v}
+	s.mu.Unlock()
+}
+
+// takeResult returns and clears the result kept for the page at path, so
+// the page shows it once. It returns nil, and keeps the result, when the
+// result is for another page: a page opened in another tab meanwhile does
+// not consume it.
+func (s *session) takeResult(path string) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.result == nil || s.result.page != path {
+		return nil
+	}
+	v := s.result.value
+	s.result = nil
+	return v
 }
 
 // sessionStore keeps sessions in memory: a restart signs everyone out.

@@ -2,6 +2,8 @@ package console_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/chromedp/chromedp"
 
 	"github.com/ossfc/ossfc/internal/testenv"
@@ -186,5 +189,116 @@ func TestBrowserBucketsAndObjects(t *testing.T) {
 	)
 	if got := b.text("#object-list"); strings.Contains(got, "notes.txt") {
 		t.Errorf("notes.txt is still listed after deletion: %q", got)
+	}
+}
+
+// recordUploadStates is a script that records the upload form's progress
+// bar and status text at each change, in sessionStorage under
+// "upload-states". sessionStorage outlives the navigation to the object
+// list that follows a finished upload, so the test reads the states after
+// that page has loaded instead of racing the navigation.
+const recordUploadStates = `(() => {
+  const bar = document.getElementById("upload-progress");
+  const status = document.getElementById("upload-status");
+  const states = [];
+  const record = () => {
+    states.push({visible: bar.checkVisibility(), value: bar.value, max: bar.max, status: status.textContent});
+    sessionStorage.setItem("upload-states", JSON.stringify(states));
+  };
+  const observer = new MutationObserver(record);
+  observer.observe(bar, {attributes: true});
+  observer.observe(bar.parentElement, {attributes: true});
+  observer.observe(status, {childList: true, characterData: true, subtree: true});
+})()`
+
+// uploadState is one state recorded by recordUploadStates.
+type uploadState struct {
+	Visible bool    `json:"visible"`
+	Value   float64 `json:"value"`
+	Max     float64 `json:"max"`
+	Status  string  `json:"status"`
+}
+
+func TestBrowserUploadProgress(t *testing.T) {
+	env := testenv.Start(t)
+	if _, err := env.Client().PutBucket(context.Background(), &oss.PutBucketRequest{Bucket: oss.Ptr("uploads")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Chromium fires upload progress events while it sends an 8 MiB body,
+	// the last of them before the response arrives.
+	const size = 8 << 20
+	content := bytes.Repeat([]byte("0123456789abcdef"), size/16)
+	file := writeFile(t, "big.bin", string(content))
+
+	b := newTab(t, env.ConsoleURL)
+	b.signIn(env.AccessKeyID, env.AccessKeySecret)
+	b.open("/buckets/uploads")
+	if visible := eval[bool](b, `document.getElementById("upload-progress").checkVisibility()`); visible {
+		t.Error("the progress bar is visible before an upload")
+	}
+
+	b.do("record the progress bar", chromedp.Evaluate[chromedp.Void](recordUploadStates))
+	b.do("upload big.bin",
+		chromedp.SetUploadFiles(chromedp.CSS("#upload-file"), []string{file}),
+		chromedp.Click(chromedp.CSS(`#upload button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#object-list a[href$="key=big.bin"]`)),
+	)
+
+	recorded := eval[string](b, `sessionStorage.getItem("upload-states") || "[]"`)
+	var states []uploadState
+	if err := json.Unmarshal([]byte(recorded), &states); err != nil {
+		t.Fatalf("decode the recorded upload states: %v", err)
+	}
+	if len(states) == 0 {
+		t.Fatal("the progress bar and status text never changed during the upload")
+	}
+
+	// While the file was being sent the bar was visible and rose above 0.
+	// upload.js sets the bar after the response only in the same step that
+	// sets the status to Uploaded, so a value above 0 recorded with the
+	// status Uploading comes from an upload progress event.
+	var sending []uploadState
+	for _, s := range states {
+		if strings.HasPrefix(s.Status, "Uploading big.bin") {
+			sending = append(sending, s)
+		}
+	}
+	if len(sending) == 0 {
+		t.Fatalf("the status never said Uploading big.bin; states %+v", states)
+	}
+	for _, s := range sending {
+		if !s.Visible {
+			t.Errorf("the progress bar was hidden during the upload; states %+v", states)
+			break
+		}
+	}
+	if last := sending[len(sending)-1]; last.Value <= 0 {
+		t.Errorf("the progress bar stayed at %v while big.bin was sent; states %+v", last.Value, states)
+	}
+
+	// The bar never went back, and it ended full with the status saying so.
+	for i := 1; i < len(states); i++ {
+		if states[i].Value < states[i-1].Value {
+			t.Errorf("the progress bar went back from %v to %v; states %+v", states[i-1].Value, states[i].Value, states)
+		}
+	}
+	final := states[len(states)-1]
+	if !final.Visible {
+		t.Error("the progress bar was hidden at the end of the upload")
+	}
+	if final.Max != 100 {
+		t.Errorf("the progress bar's maximum is %v, want 100", final.Max)
+	}
+	if final.Value != final.Max {
+		t.Errorf("the progress bar ended at %v of %v, want its maximum", final.Value, final.Max)
+	}
+	if final.Status != "Uploaded big.bin." {
+		t.Errorf("the status text ended as %q, want Uploaded big.bin.", final.Status)
+	}
+
+	// The object list the page went on to shows the object at its size.
+	if got := b.text("#object-list"); !strings.Contains(got, "big.bin") || !strings.Contains(got, "8.0 MiB") {
+		t.Errorf("object list %q lacks big.bin of 8.0 MiB", got)
 	}
 }

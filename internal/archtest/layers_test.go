@@ -79,7 +79,7 @@ var external = map[string][]string{
 	"internal/objectfc":    {sdk, prometheus},
 	"internal/meta/sqlite": {"modernc.org/sqlite"},
 	"internal/fc":          {prometheus},
-	"internal/ossapi":      {prometheus},
+	"internal/ossapi":      {prometheus, "golang.org/x/time/rate"}, // x-oss-traffic-limit
 	"internal/server":      {prometheus},
 	"internal/demo":        {sdk},
 }

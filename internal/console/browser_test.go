@@ -120,12 +120,22 @@ func (b *tab) open(path string) {
 // text returns the visible text of the first element matching css.
 func (b *tab) text(css string) string {
 	b.t.Helper()
-	b.do("wait for "+css, chromedp.WaitVisible(chromedp.CSS(css)))
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(css)))
-	if err != nil {
-		b.t.Fatalf("read text of %s: %v", css, err)
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	for {
+		// A page that is being replaced can drop the node between the wait
+		// and the read; the next round finds it on the new page.
+		err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(css)))
+		if err == nil {
+			var s string
+			if s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css))); err == nil {
+				return s
+			}
+		}
+		if ctx.Err() != nil || !strings.Contains(err.Error(), "No node with given id") {
+			b.t.Fatalf("read text of %s: %v (page %s)", css, err, b.location())
+		}
 	}
-	return s
 }
 
 // clear empties an input field the way a user does, so its input event

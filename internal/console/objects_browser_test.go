@@ -86,11 +86,11 @@ func TestBrowserBucketsAndObjects(t *testing.T) {
 	b.screenshot("signin")
 
 	// A wrong secret shows the OSS error code.
-	b.do("sign in with a wrong secret",
+	b.do("enter a wrong secret",
 		chromedp.SendKeys(chromedp.CSS("#access_key_id"), env.AccessKeyID),
 		chromedp.SendKeys(chromedp.CSS("#access_key_secret"), "not-the-secret"),
-		chromedp.Click(chromedp.CSS("#signin")),
 	)
+	b.submit("sign in with a wrong secret", "#signin")
 	if got := b.text(".notice.error"); !strings.Contains(got, "SignatureDoesNotMatch") {
 		t.Errorf("wrong secret: error box says %q, want the code SignatureDoesNotMatch", got)
 	}

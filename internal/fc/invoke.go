@@ -210,7 +210,7 @@ func (s *Service) run(ctx context.Context, p *pool, in *instance, inv *invocatio
 		res.StatusCode, res.Payload = rep.status, rep.payload
 		if rep.failed() {
 			res.ErrorType, res.ErrorMessage = rep.errorType, rep.errorMessage
-			ierr = fail(ErrFunctionFailed, fmt.Sprintf("the function failed with error type %s (x-fc-status %d)", rep.errorType, rep.status))
+			ierr = fail(ErrFunctionFailed, functionErrorReason(rep.errorType, rep.errorMessage))
 		}
 	case ctx.Err() == nil && invCtx.Err() != nil:
 		// The function's own timeout: kill the instance, as FC does.
@@ -309,4 +309,21 @@ func NewRequestID() string { return newRequestID() }
 func newRequestID() string {
 	id := randomID(16)
 	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+}
+
+// functionErrorReason describes an error a function reported, with the
+// start of its message.
+func functionErrorReason(errorType, message string) string {
+	const maxMessage = 200
+	reason := "the function reported an error"
+	if errorType != "" {
+		reason += " of type " + errorType
+	}
+	if message != "" {
+		if len(message) > maxMessage {
+			message = strings.ToValidUTF8(message[:maxMessage], "") + "..."
+		}
+		reason += ": " + message
+	}
+	return reason
 }

@@ -247,3 +247,31 @@ func TestHTTPRuntime(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestPythonDefaultHandler(t *testing.T) {
+	ts := newTestService(t, Config{})
+	code := t.TempDir()
+	os.WriteFile(filepath.Join(code, "index.py"), []byte(pythonHandlerCode), 0o644)
+	fn, err := ts.CreateFunction(context.Background(), testAccount, FunctionSpec{Name: "nohandler", Runtime: "python3.10", Code: &Code{Dir: code}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fn.Config.Handler != "index.handler" {
+		t.Errorf("handler = %q, want the default index.handler", fn.Config.Handler)
+	}
+}
+
+func TestMissingFunctionMessage(t *testing.T) {
+	ts := newTestService(t, Config{})
+	err := ts.DeleteFunction(context.Background(), testAccount, "absent")
+	if !errors.Is(err, ErrFunctionNotFound) {
+		t.Fatalf("delete of a missing function: got %v, want ErrFunctionNotFound", err)
+	}
+	if got := err.Error(); got != "function absent does not exist" {
+		t.Errorf("message = %q, want %q", got, "function absent does not exist")
+	}
+	_, err = ts.GetVersion(context.Background(), testAccount, "absent", "3")
+	if !errors.Is(err, ErrFunctionNotFound) || !errors.Is(err, ErrVersionNotFound) {
+		t.Errorf("missing version: got %v, want both ErrFunctionNotFound and ErrVersionNotFound", err)
+	}
+}

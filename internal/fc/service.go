@@ -234,7 +234,7 @@ func notFound(err, kind error, what string) error {
 		return err
 	}
 	if kind == ErrFunctionNotFound {
-		return fmt.Errorf("%w: %s", ErrFunctionNotFound, what)
+		return &missingError{what: what, kinds: []error{ErrFunctionNotFound}}
 	}
-	return fmt.Errorf("%w: %w: %s", ErrFunctionNotFound, kind, what)
+	return &missingError{what: what, kinds: []error{ErrFunctionNotFound, kind}}
 }

@@ -155,6 +155,10 @@ func configFromSpec(s *FunctionSpec) meta.FunctionConfig {
 	}
 }
 
+// defaultPythonHandler is the handler of a python3.10 function that names
+// none, as in Function Compute: the function handler in index.py.
+const defaultPythonHandler = "index.handler"
+
 var (
 	envNameRE     = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 	pythonHandler = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_.]*\.[a-zA-Z_][a-zA-Z0-9_]*$`)
@@ -232,6 +236,9 @@ func normalizeConfig(c *meta.FunctionConfig, hasCode bool) error {
 		c.CodeID, c.CodeSize, c.CodeChecksum = "", 0, ""
 		return nil
 	case RuntimePython:
+		if c.Handler == "" {
+			c.Handler = defaultPythonHandler
+		}
 		if !pythonHandler.MatchString(c.Handler) {
 			return invalid("handler", "%q is not of the form module.function", c.Handler)
 		}

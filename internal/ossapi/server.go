@@ -280,7 +280,9 @@ func (req *Request) access(r *http.Request, op *Operation, key string) *Access {
 func (s *Server) fail(w *recorder, r *http.Request, req *Request, err error) {
 	e := osserr.From(err)
 	req.ErrorCode = string(e.Code)
-	if e.HTTPStatus() >= 500 {
+	// A 501 answers a request for something ossfc does not do, not a
+	// server fault; the access log records it.
+	if e.HTTPStatus() >= 500 && e.HTTPStatus() != http.StatusNotImplemented {
 		s.logger.Error("request failed", "request_id", req.ID, "op", opName(req), "code", e.Code, "err", e)
 	}
 	if w.wroteHeader {

@@ -68,7 +68,9 @@ func Start(t testing.TB, options ...func(*config.Config)) *Env {
 	cfg.AccountID = "1234567890123456"
 	cfg.RootAccessKeyID = "LTAItestrootkey000000001"
 	cfg.RootAccessKeySecret = "testrootsecret00000000000000001"
-	cfg.ShutdownTimeout = 5 * time.Second
+	// Generous, so that a loaded machine finishing an in-flight function
+	// invocation does not fail a test at its end.
+	cfg.ShutdownTimeout = 15 * time.Second
 	for _, o := range options {
 		o(&cfg)
 	}

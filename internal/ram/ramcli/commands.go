@@ -268,7 +268,17 @@ func (c *cli) policy(args []string) error {
 			if (*user == "") == (*role == "") {
 				return usageError("set exactly one of --user and --role")
 			}
-			return apply(pos[0], ramapi.AttachPolicyInput{PolicyType: *policyType, UserName: *user, RoleName: *role})
+			if err := apply(pos[0], ramapi.AttachPolicyInput{PolicyType: *policyType, UserName: *user, RoleName: *role}); err != nil {
+				return err
+			}
+
+			target := "user " + *user
+			if *role != "" {
+				target = "role " + *role
+			}
+			verb := map[string]string{"attach": "attached to", "detach": "detached from"}[name]
+			fmt.Fprintf(c.stdout, "%s policy %s %s %s\n", *policyType, pos[0], verb, target)
+			return nil
 		}
 	}
 	return c.subcommands("policy", args, map[string]func([]string) error{

@@ -134,11 +134,15 @@ func TestUserKeyAndPolicyCommands(t *testing.T) {
 	if code, _, errText := e.run(keyID, "", "user", "list"); code != 1 || !strings.Contains(errText, "NoPermission") {
 		t.Errorf("alice lists users before attach: exit %d, stderr %q", code, errText)
 	}
-	e.mustRun(t, "admin", "policy", "attach", "ListOnly", "--user", "alice")
+	if out := e.mustRun(t, "admin", "policy", "attach", "ListOnly", "--user", "alice"); out != "Custom policy ListOnly attached to user alice\n" {
+		t.Errorf("policy attach printed %q", out)
+	}
 	if code, out, errText := e.run(keyID, "", "user", "list"); code != 0 || !strings.Contains(out, "alice") {
 		t.Errorf("alice lists users after attach: exit %d, stdout %q, stderr %q", code, out, errText)
 	}
-	e.mustRun(t, "admin", "policy", "detach", "ListOnly", "--user", "alice")
+	if out := e.mustRun(t, "admin", "policy", "detach", "ListOnly", "--user", "alice"); out != "Custom policy ListOnly detached from user alice\n" {
+		t.Errorf("policy detach printed %q", out)
+	}
 
 	e.mustRun(t, "admin", "key", "disable", keyID, "--user", "alice")
 	if code, _, errText := e.run(keyID, "", "whoami"); code != 1 || !strings.Contains(errText, "InvalidAccessKeyId") {

@@ -31,6 +31,8 @@ var allowed = map[string][]string{
 	"internal/blob/blobtest": {"internal/blob"},
 	"internal/store":         {"internal/blob", "internal/meta", "internal/osserr"},
 
+	"internal/meta/metacache": {"internal/meta"},
+
 	"internal/ram":           {"internal/arn", "internal/authz", "internal/meta", "internal/osserr", "internal/policy"},
 	"internal/ram/ramapi":    {"internal/arn", "internal/meta", "internal/osserr", "internal/ram"},
 	"internal/ram/ramclient": {"internal/ram", "internal/ram/ramapi"},
@@ -46,7 +48,7 @@ var allowed = map[string][]string{
 	"internal/console":       {"internal/adminclient", "internal/fc/fcapi", "internal/fc/fcclient", "internal/ram/ramapi", "internal/ram/ramclient"},
 	"internal/server": {
 		"internal/accesspoint", "internal/arn", "internal/auth", "internal/authz", "internal/blob", "internal/config",
-		"internal/console", "internal/fc", "internal/fc/fcapi", "internal/meta/sqlite", "internal/objectfc",
+		"internal/console", "internal/fc", "internal/fc/fcapi", "internal/meta/metacache", "internal/meta/sqlite", "internal/objectfc",
 		"internal/ossapi", "internal/osserr", "internal/policy", "internal/ram", "internal/ram/ramapi",
 		"internal/ram/ramfc", "internal/store",
 	},

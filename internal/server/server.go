@@ -24,6 +24,7 @@ import (
 	"github.com/ossfc/ossfc/internal/config"
 	"github.com/ossfc/ossfc/internal/console"
 	"github.com/ossfc/ossfc/internal/fc"
+	"github.com/ossfc/ossfc/internal/meta/metacache"
 	"github.com/ossfc/ossfc/internal/meta/sqlite"
 	"github.com/ossfc/ossfc/internal/objectfc"
 	"github.com/ossfc/ossfc/internal/ossapi"
@@ -95,11 +96,15 @@ func (s *Server) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every service reads and writes buckets, access points and functions
+	// through the one cache, because a write that bypassed it would leave
+	// stale records in it.
+	cached := metacache.New(s.meta)
 	blobs, err := blob.OpenLocal(filepath.Join(s.cfg.DataDir, "objects"))
 	if err != nil {
 		return err
 	}
-	s.store = store.New(s.meta, blobs, store.Options{Region: s.cfg.Region, Logger: s.logger})
+	s.store = store.New(cached, blobs, store.Options{Region: s.cfg.Region, Logger: s.logger})
 	removed, err := s.store.Sweep(ctx)
 	if err != nil {
 		return fmt.Errorf("sweep orphan blobs: %w", err)
@@ -144,7 +149,7 @@ func (s *Server) open(ctx context.Context) error {
 		CodeRoot:   filepath.Join(functionsDir, "code"),
 		RuntimeDir: filepath.Join(functionsDir, "run"),
 		Metrics:    s.metrics,
-	}, s.meta.Functions(), ramfc.Issuer{Service: s.ram}, s.logger)
+	}, cached.Functions(), ramfc.Issuer{Service: s.ram}, s.logger)
 	if err != nil {
 		return fmt.Errorf("start the function service: %w", err)
 	}
@@ -166,7 +171,7 @@ func (s *Server) open(ctx context.Context) error {
 		Authenticator: s.authn,
 		Authorizer:    &authorizer{ram: s.ram, store: s.store, region: s.cfg.Region, now: now},
 		ObjectFC:      s.objectfc,
-		AccessPoints: accesspoint.New(s.meta, accesspoint.Config{
+		AccessPoints: accesspoint.New(cached, accesspoint.Config{
 			Region:                         s.cfg.Region,
 			ProvisioningDelay:              s.cfg.ProvisioningDelay,
 			AccessPointsPerAccount:         s.cfg.AccessPointsPerAccount,

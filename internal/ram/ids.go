@@ -1,9 +1,6 @@
 package ram
 
-import (
-	"crypto/rand"
-	"math/big"
-)
+import "crypto/rand"
 
 const (
 	digits       = "0123456789"
@@ -25,16 +22,22 @@ const (
 	stsSecretLength       = 44
 )
 
-// randomString returns n characters drawn uniformly from alphabet.
+// randomString returns n characters drawn uniformly from alphabet, which
+// has 1 to 256 characters. Random bytes at or above the largest multiple of
+// len(alphabet) are skipped, so that every character is equally likely.
+// Drawing one byte per character, instead of one big.Int, keeps minting the
+// two sets of temporary credentials of every transformed GetObject cheap.
 func randomString(alphabet string, n int) string {
-	out := make([]byte, n)
-	limit := big.NewInt(int64(len(alphabet)))
-	for i := range out {
-		v, err := rand.Int(rand.Reader, limit)
-		if err != nil {
-			panic("crypto/rand failed: " + err.Error()) // unreachable: since Go 1.24 crypto/rand crashes instead of returning an error
+	limit := 256 - 256%len(alphabet)
+	out := make([]byte, 0, n)
+	var buf [64]byte
+	for len(out) < n {
+		rand.Read(buf[:]) // since Go 1.24, crypto/rand crashes the program instead of returning an error
+		for _, b := range buf {
+			if int(b) < limit && len(out) < n {
+				out = append(out, alphabet[int(b)%len(alphabet)])
+			}
 		}
-		out[i] = alphabet[v.Int64()]
 	}
 	return string(out)
 }

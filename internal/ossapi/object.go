@@ -55,7 +55,7 @@ func (s *Server) GetObject(w http.ResponseWriter, r *http.Request, req *Request)
 		return osserr.New(osserr.NotImplemented, "Image and document processing (x-oss-process) is not implemented by ossfc.")
 	}
 
-	o, err := s.store.HeadObject(r.Context(), req.Bucket.Name, req.Target.Key, r.URL.Query().Get("versionId"))
+	o, err := s.headObject(r, req)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) GetObject(w http.ResponseWriter, r *http.Request, req *Request)
 
 // HeadObject returns an object's headers: HEAD /<key>.
 func (s *Server) HeadObject(w http.ResponseWriter, r *http.Request, req *Request) error {
-	o, err := s.store.HeadObject(r.Context(), req.Bucket.Name, req.Target.Key, r.URL.Query().Get("versionId"))
+	o, err := s.headObject(r, req)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (s *Server) HeadObject(w http.ResponseWriter, r *http.Request, req *Request
 
 // GetObjectMeta returns an object's basic metadata: HEAD /<key>?objectMeta.
 func (s *Server) GetObjectMeta(w http.ResponseWriter, r *http.Request, req *Request) error {
-	o, err := s.store.HeadObject(r.Context(), req.Bucket.Name, req.Target.Key, r.URL.Query().Get("versionId"))
+	o, err := s.headObject(r, req)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,10 @@ type Access struct {
 	// ObjectFCAccessPoint is the Object FC Access Point an -opapalias alias
 	// names, whose policy also applies; nil otherwise.
 	ObjectFCAccessPoint *meta.ObjectFCAccessPoint
+
+	// object reads the object Key names; set when that is the object the
+	// request itself names, so the handler reuses the read.
+	object *objectLookup
 }
 
 // Authorizer decides an Access. It returns nil to allow, or an *osserr.Error
@@ -254,6 +258,8 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 	access := req.access(r, op, t.Key)
 	if op == opPutBucket {
 		access.Bucket = &meta.Bucket{Name: t.Bucket, AccountID: caller.AccountID}
+	} else if req.Bucket != nil && t.Key != "" {
+		access.object = req.objectLookup(s.store, r)
 	}
 	if err := s.authz.Authorize(r.Context(), access); err != nil {
 		return err

@@ -99,7 +99,7 @@ func (a *authorizer) input(ctx context.Context, acc *ossapi.Access) (*authz.Inpu
 // objectACL returns the ACL of the object the request names, or "" when it
 // does not exist (a new object is governed by the bucket ACL).
 func (a *authorizer) objectACL(ctx context.Context, acc *ossapi.Access) (string, error) {
-	o, err := a.store.HeadObject(ctx, acc.Bucket.Name, acc.Key, acc.Request.URL.Query().Get("versionId"))
+	o, err := acc.HeadObject(ctx, a.store)
 	if err != nil {
 		if osserr.From(err).HTTPStatus() >= 500 {
 			return "", err

@@ -189,7 +189,7 @@ func errorBody(status int, requestID string) []byte {
 // big body moves in few writes to the caller.
 const relayBufferSize = 512 << 10
 
-// relayBuffers holds copyHoldingLast's buffers for reuse. Allocating (and
+// relayBuffers pools copyHoldingLast's buffers. Allocating (and
 // zeroing) a fresh one per request cost a small transformed GetObject more
 // CPU, in the allocation and in the garbage collections it caused, than
 // relaying its body.

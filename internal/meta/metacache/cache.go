@@ -13,7 +13,7 @@ import (
 const maxEntries = 16384
 
 // cache maps the arguments of a read to its result. Every write empties it
-// and increments generation; a read that started before a write does not
+// and increments generation. A read that started before a write does not
 // store what it loaded, because the load may predate the write.
 type cache struct {
 	mu         sync.Mutex

@@ -4,9 +4,9 @@
 // meta.Store, and every write through the wrapper empties the cache, so a
 // change is seen by the next read.
 //
-// The cache suits one server over its own store. Writes that reach the
-// store another way, for example from a second node sharing a PostgreSQL
-// database, are not seen; such a deployment uses the store without this
+// The cache suits one server over its own store. It misses writes that
+// reach the store another way, for example from a second node sharing a
+// PostgreSQL database. Such a deployment uses the store without this
 // wrapper, or a cache with shared invalidation in its place.
 //
 // metacache imports only meta; the server imports it to wire the stores.

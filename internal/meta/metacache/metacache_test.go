@@ -370,9 +370,9 @@ func TestReadRacingWriteCachesNothingStale(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The read loads the private bucket and waits; the write makes it
-	// public; then the read stores what it loaded, unless it sees that a
-	// write happened since it started.
+	// The read loads the private bucket and waits, and the write makes it
+	// public. Then the read would store what it loaded, unless it detects
+	// that a write happened since it started.
 	var wg sync.WaitGroup
 	var stale *meta.Bucket
 	wg.Go(func() { stale, _ = s.Buckets().Get(ctx, "b1") })

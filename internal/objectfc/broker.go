@@ -138,7 +138,8 @@ var (
 // Errors are *osserr.Error values for the function: AccessDenied for an
 // unknown, used or expired token and for a request signed with other
 // credentials than the invocation's, InvalidArgument for a route that does
-// not match, ClientDisconnected when the caller went away.
+// not match, InvalidDigest when the body does not match its Content-MD5,
+// ClientDisconnected when the caller went away.
 func (b *Broker) Deliver(ctx context.Context, token, route, accessKeyID string, resp *Response) (string, error) {
 	b.mu.Lock()
 	p, ok := b.pending[token]
@@ -164,6 +165,13 @@ func (b *Broker) Deliver(ctx context.Context, token, route, accessKeyID string, 
 	// The GetObject side calls Finish before Close, so when both have
 	// happened the outcome in done wins over the closed entry.
 	finished := func(err error) (string, error) {
+		// An OSS error comes from the function's own body, such as a
+		// Content-MD5 that does not match it; anything else is the
+		// caller's side of the relay failing.
+		var oe *osserr.Error
+		if errors.As(err, &oe) {
+			return p.Name, oe
+		}
 		if err != nil {
 			return p.Name, osserr.New(osserr.ClientDisconnected, "").Wrap(err)
 		}

@@ -295,6 +295,7 @@ func TestWriteGetObjectResponseChecks(t *testing.T) {
 func TestWriteGetObjectResponseBadMD5AbortsCaller(t *testing.T) {
 	h := newHarness(t)
 	wgorResult := make(chan int, 1)
+	wgorBody := make(chan string, 1)
 	h.runtime.fn = func(ctx context.Context, ev Event, creds Credentials) error {
 		wrong := md5.Sum([]byte("other"))
 		resp, err := h.wgor(ctx, ev, creds.AccessKeyID, "200",
@@ -302,8 +303,10 @@ func TestWriteGetObjectResponseBadMD5AbortsCaller(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		wgorResult <- resp.StatusCode
+		wgorBody <- string(b)
 		return nil
 	}
 	_, body, err := h.get(t, "k", nil)
@@ -312,6 +315,9 @@ func TestWriteGetObjectResponseBadMD5AbortsCaller(t *testing.T) {
 	}
 	if got := <-wgorResult; got != 400 {
 		t.Errorf("function got %d, want 400", got)
+	}
+	if got := <-wgorBody; !strings.Contains(got, "<Code>InvalidDigest</Code>") {
+		t.Errorf("function got the error %.200s, want InvalidDigest", got)
 	}
 }
 

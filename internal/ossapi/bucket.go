@@ -114,7 +114,11 @@ func (s *Server) PutBucket(w http.ResponseWriter, r *http.Request, req *Request)
 	switch conf.DataRedundancyType {
 	case "":
 		conf.DataRedundancyType = "LRS"
-	case "LRS", "ZRS":
+	case "LRS":
+	case "ZRS":
+		// One server keeps one copy on one disk, so zone-redundant storage
+		// would be a promise it cannot keep.
+		return osserr.New(osserr.NotImplemented, "Zone-redundant storage (DataRedundancyType ZRS) is not available: ossfc stores each object once, on its local disk. Use LRS.")
 	default:
 		return invalidArgument("DataRedundancyType", conf.DataRedundancyType, "must be LRS or ZRS")
 	}

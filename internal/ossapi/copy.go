@@ -129,7 +129,7 @@ func (s *Server) resolveSourceBucket(r *http.Request, req *Request, src copySour
 	}
 	source.Bucket = b
 
-	if err := s.authz.Authorize(r.Context(), source.access(r, opGetObject, src.key)); err != nil {
+	if err := s.authz.Authorize(r.Context(), source.accessVersion(r, opGetObject, src.key, src.versionID)); err != nil {
 		return "", osserr.From(err)
 	}
 	return b.Name, nil

@@ -70,7 +70,7 @@ func (s *Server) DeleteMultipleObjects(w http.ResponseWriter, r *http.Request, r
 		res.EncodingType = "url"
 	}
 	for _, o := range body.Objects {
-		if err := s.authz.Authorize(r.Context(), req.access(r, opDeleteObject, o.Key)); err != nil {
+		if err := s.authz.Authorize(r.Context(), req.accessVersion(r, opDeleteObject, o.Key, o.VersionID)); err != nil {
 			return err
 		}
 		out, err := s.store.DeleteObject(r.Context(), req.Bucket.Name, o.Key, o.VersionID)

@@ -20,6 +20,10 @@ type Operation struct {
 
 	// ViaAccessPoint operations are allowed through an access point alias.
 	ViaAccessPoint bool
+
+	// setsTags operations accept x-oss-tagging, which also needs
+	// oss:PutObjectTagging.
+	setsTags bool
 }
 
 // route selects an operation. A route matches when the level and method
@@ -54,16 +58,16 @@ var (
 	opListObjects           = &Operation{Name: "ListObjects", Action: "oss:ListObjects", handler: (*Server).ListObjects, Anonymous: true, ViaAccessPoint: true}
 	opListObjectsV2         = &Operation{Name: "ListObjectsV2", Action: "oss:ListObjects", handler: (*Server).ListObjectsV2, Anonymous: true, ViaAccessPoint: true}
 	opDeleteMultipleObjects = &Operation{Name: "DeleteMultipleObjects", Action: "oss:DeleteObject", handler: (*Server).DeleteMultipleObjects, Anonymous: true, ViaAccessPoint: true}
-	opPutObject             = &Operation{Name: "PutObject", Action: "oss:PutObject", handler: (*Server).PutObject, Anonymous: true, ViaAccessPoint: true}
-	opCopyObject            = &Operation{Name: "CopyObject", Action: "oss:PutObject", handler: (*Server).CopyObject, ViaAccessPoint: true}
-	opAppendObject          = &Operation{Name: "AppendObject", Action: "oss:PutObject", handler: (*Server).AppendObject, Anonymous: true, ViaAccessPoint: true}
+	opPutObject             = &Operation{Name: "PutObject", Action: "oss:PutObject", handler: (*Server).PutObject, Anonymous: true, ViaAccessPoint: true, setsTags: true}
+	opCopyObject            = &Operation{Name: "CopyObject", Action: "oss:PutObject", handler: (*Server).CopyObject, ViaAccessPoint: true, setsTags: true}
+	opAppendObject          = &Operation{Name: "AppendObject", Action: "oss:PutObject", handler: (*Server).AppendObject, Anonymous: true, ViaAccessPoint: true, setsTags: true}
 	opGetObject             = &Operation{Name: "GetObject", Action: "oss:GetObject", handler: (*Server).GetObject, Anonymous: true, ViaAccessPoint: true}
 	opHeadObject            = &Operation{Name: "HeadObject", Action: "oss:GetObject", handler: (*Server).HeadObject, Anonymous: true, ViaAccessPoint: true}
 	opGetObjectMeta         = &Operation{Name: "GetObjectMeta", Action: "oss:GetObject", handler: (*Server).GetObjectMeta, Anonymous: true, ViaAccessPoint: true}
 	opDeleteObject          = &Operation{Name: "DeleteObject", Action: "oss:DeleteObject", handler: (*Server).DeleteObject, Anonymous: true, ViaAccessPoint: true}
 
 	// Multipart uploads.
-	opInitiateMultipartUpload = &Operation{Name: "InitiateMultipartUpload", Action: "oss:PutObject", handler: (*Server).InitiateMultipartUpload, Anonymous: true, ViaAccessPoint: true}
+	opInitiateMultipartUpload = &Operation{Name: "InitiateMultipartUpload", Action: "oss:PutObject", handler: (*Server).InitiateMultipartUpload, Anonymous: true, ViaAccessPoint: true, setsTags: true}
 	opUploadPart              = &Operation{Name: "UploadPart", Action: "oss:PutObject", handler: (*Server).UploadPart, Anonymous: true, ViaAccessPoint: true}
 	opUploadPartCopy          = &Operation{Name: "UploadPartCopy", Action: "oss:PutObject", handler: (*Server).UploadPartCopy, ViaAccessPoint: true}
 	opCompleteMultipartUpload = &Operation{Name: "CompleteMultipartUpload", Action: "oss:PutObject", handler: (*Server).CompleteMultipartUpload, Anonymous: true, ViaAccessPoint: true}

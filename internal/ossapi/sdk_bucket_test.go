@@ -176,6 +176,14 @@ func TestPutBucketInvalidInput(t *testing.T) {
 	serviceError(t, err, 400, "InvalidArgument")
 	_, err = c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("reserved-ossalias")})
 	serviceError(t, err, 400, "InvalidBucketName")
+
+	// Zone-redundant storage is refused rather than reported falsely.
+	_, err = c.PutBucket(ctx, &oss.PutBucketRequest{Bucket: oss.Ptr("zrs"),
+		CreateBucketConfiguration: &oss.CreateBucketConfiguration{DataRedundancyType: oss.DataRedundancyZRS}})
+	serviceError(t, err, 501, "NotImplemented")
+	if _, err := c.GetBucketInfo(ctx, &oss.GetBucketInfoRequest{Bucket: oss.Ptr("zrs")}); err == nil {
+		t.Error("a bucket was created for the ZRS request")
+	}
 }
 
 func TestPutBucketNameTakenByAnotherAccount(t *testing.T) {

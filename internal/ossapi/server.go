@@ -44,6 +44,12 @@ type Access struct {
 	Bucket  *meta.Bucket // nil for service-level operations
 	Key     string       // "" for bucket-level operations
 
+	// Action is the RAM action to authorize: Op.Action, its form for one
+	// object version (oss:GetObjectVersion for a GetObject with a
+	// versionId, for example), or another action the request needs, such as
+	// oss:PutObjectTagging for an upload that sets tags.
+	Action string
+
 	// AccessPoint is the access point the request came through, whose
 	// policy also applies: the one a -ossalias alias names, or the
 	// supporting access point behind an Object FC Access Point. nil when
@@ -264,6 +270,14 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 	if err := s.authz.Authorize(r.Context(), access); err != nil {
 		return err
 	}
+	// An upload that tags its object also needs the tagging permission.
+	if op.setsTags && r.Header.Get("x-oss-tagging") != "" {
+		tagging := req.access(r, op, t.Key)
+		tagging.Action = "oss:PutObjectTagging"
+		if err := s.authz.Authorize(r.Context(), tagging); err != nil {
+			return err
+		}
+	}
 
 	if bytesPerSecond > 0 {
 		tw, tr := throttleTraffic(w, r, bytesPerSecond)
@@ -273,12 +287,40 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 }
 
 // access returns the authorization question of op on key, asked for req's
-// caller, bucket and access points.
+// caller, bucket and access points, for the object version the request's
+// versionId parameter names.
 func (req *Request) access(r *http.Request, op *Operation, key string) *Access {
+	return req.accessVersion(r, op, key, r.URL.Query().Get("versionId"))
+}
+
+// accessVersion is access for the object version versionID, "" for the
+// current one.
+func (req *Request) accessVersion(r *http.Request, op *Operation, key, versionID string) *Access {
 	return &Access{
-		Caller: req.Caller, Op: op, Request: r, Bucket: req.Bucket, Key: key,
-		AccessPoint: req.AccessPoint, ObjectFCAccessPoint: req.ObjectFCAccessPoint,
+		Caller: req.Caller, Op: op, Action: versionAction(op.Action, versionID), Request: r,
+		Bucket: req.Bucket, Key: key, AccessPoint: req.AccessPoint, ObjectFCAccessPoint: req.ObjectFCAccessPoint,
 	}
+}
+
+// versionActions maps object actions to the RAM actions of the same
+// operation on one version, as RAM names them.
+var versionActions = map[string]string{
+	"oss:GetObject":           "oss:GetObjectVersion",
+	"oss:DeleteObject":        "oss:DeleteObjectVersion",
+	"oss:GetObjectAcl":        "oss:GetObjectVersionAcl",
+	"oss:PutObjectAcl":        "oss:PutObjectVersionAcl",
+	"oss:GetObjectTagging":    "oss:GetObjectVersionTagging",
+	"oss:PutObjectTagging":    "oss:PutObjectVersionTagging",
+	"oss:DeleteObjectTagging": "oss:DeleteObjectVersionTagging",
+}
+
+// versionAction returns the action to authorize for action on the object
+// version versionID: the action itself when versionID is "".
+func versionAction(action, versionID string) string {
+	if v, ok := versionActions[action]; ok && versionID != "" {
+		return v
+	}
+	return action
 }
 
 // fail writes err unless the response has started, in which case the

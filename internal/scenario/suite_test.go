@@ -44,6 +44,7 @@ func TestRAMScenarios(t *testing.T) {
 		{"AccessPointPolicies", s.accessPointPolicies},
 		{"AccessPointDelegationKeys", s.accessPointDelegationKeys},
 		{"ObjectFCAccessPointPolicies", s.objectFCAccessPointPolicies},
+		{"VersionAndTaggingActions", s.versionAndTaggingActions},
 		{"PresignedURLs", s.presignedURLs},
 		{"AdminCLI", s.adminCLI},
 		{"AuthenticationFailures", s.authenticationFailures},

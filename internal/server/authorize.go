@@ -35,7 +35,7 @@ func (a *authorizer) Authorize(ctx context.Context, acc *ossapi.Access) error {
 		return err
 	}
 	if d := authz.Decide(in); !d.Allowed() {
-		return d.Error(acc.Op.Action)
+		return d.Error(in.Request.Action)
 	}
 	return nil
 }
@@ -43,7 +43,11 @@ func (a *authorizer) Authorize(ctx context.Context, acc *ossapi.Access) error {
 // input loads every layer that applies to acc.
 func (a *authorizer) input(ctx context.Context, acc *ossapi.Access) (*authz.Input, error) {
 	// 1. Who asks, and the condition context of the request.
-	in := &authz.Input{Request: policy.Request{Action: acc.Op.Action, Context: requestContext(acc, a.now())}}
+	action := acc.Action
+	if action == "" {
+		action = acc.Op.Action
+	}
+	in := &authz.Input{Request: policy.Request{Action: action, Context: requestContext(acc, a.now())}}
 	p := principalOf(acc.Caller)
 	if p == nil {
 		in.Request.Principal = policy.Principal{Anonymous: true}

@@ -134,7 +134,7 @@ func errorFor(err error) *apiError {
 	case errors.Is(err, fc.ErrConflict):
 		return &apiError{http.StatusConflict, "ResourceInUse", msg}
 	case errors.Is(err, fc.ErrThrottled):
-		return &apiError{http.StatusTooManyRequests, "ResourceThrottled", msg}
+		return &apiError{http.StatusServiceUnavailable, "ResourceThrottled", msg}
 	case errors.Is(err, fc.ErrStartFailed):
 		return &apiError{http.StatusBadGateway, "FunctionNotStarted", msg}
 	case errors.Is(err, fc.ErrAssumeRole):

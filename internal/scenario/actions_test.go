@@ -71,8 +71,8 @@ func (s *suite) versionAndTaggingActions(t *testing.T) {
 
 	// Granting the version actions lets the same calls through.
 	if _, err := s.admin("owner").CreatePolicy(ctx, ramapi.CreatePolicyInput{PolicyName: "versioner-versions", PolicyDocument: policyDoc(
-		`{"Effect":"Allow","Action":["oss:GetObjectVersion","oss:DeleteObjectVersion","oss:PutObjectTagging"],`+
-			`"Resource":"acs:oss:*:`+a+`:versions/*"}`)}); err != nil {
+		`{"Effect":"Allow","Action":["oss:GetObjectVersion","oss:DeleteObjectVersion","oss:PutObjectTagging"],` +
+			`"Resource":"acs:oss:*:` + a + `:versions/*"}`)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.admin("owner").AttachPolicy(ctx, "versioner-versions", ramapi.AttachPolicyInput{UserName: "versioner"}); err != nil {

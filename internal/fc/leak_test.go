@@ -12,9 +12,10 @@ import (
 )
 
 // TestNoLeaksAfterManyInvocations runs 5,000 invocations, a third of them
-// failing (reported errors, plus a few crashes that restart the instance),
-// and checks that closing the service leaves no process, goroutine or file
-// descriptor behind.
+// failing (reported errors, plus a few crashes that restart the instance).
+// It checks that no more processes than the function's instances run and
+// none is left unreaped while the service runs, and that closing the
+// service leaves no process, goroutine or file descriptor behind.
 func TestNoLeaksAfterManyInvocations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
@@ -76,12 +77,27 @@ func TestNoLeaksAfterManyInvocations(t *testing.T) {
 		t.Errorf("kept %d invocation logs, want the ring size %d", n, ts.cfg.LogInvocations)
 	}
 
+	// While the service runs, crashed instances are reaped and replaced,
+	// not added: at most the function's two instances live.
+	deadline := time.Now().Add(10 * time.Second)
+	live, zombies := countChildStates(t)
+	for (live > 2 || zombies > 0) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		live, zombies = countChildStates(t)
+	}
+	if live > 2 {
+		t.Errorf("%d function processes run after the invocations, want at most the 2 instances", live)
+	}
+	if zombies > 0 {
+		t.Errorf("%d exited function processes were not reaped", zombies)
+	}
+
 	ts.closeAll(t)
 	if n := countChildren(t); n != 0 {
 		t.Errorf("%d child processes remain after Close", n)
 	}
 	// Goroutines of closed connections end shortly after Close returns.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline = time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -104,12 +120,18 @@ func countFDs(t *testing.T) int {
 
 // countChildren counts live processes whose parent is this process.
 func countChildren(t *testing.T) int {
+	live, _ := countChildStates(t)
+	return live
+}
+
+// countChildStates counts the processes whose parent is this process:
+// those still running and those exited but not yet reaped (zombies).
+func countChildStates(t *testing.T) (live, zombies int) {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		t.Fatal(err)
 	}
 	self := strconv.Itoa(os.Getpid())
-	n := 0
 	for _, e := range entries {
 		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
 		if err != nil {
@@ -117,9 +139,14 @@ func countChildren(t *testing.T) int {
 		}
 		s := string(b)
 		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(fields) > 1 && fields[1] == self && fields[0] != "Z" {
-			n++
+		if len(fields) < 2 || fields[1] != self {
+			continue
+		}
+		if fields[0] == "Z" {
+			zombies++
+		} else {
+			live++
 		}
 	}
-	return n
+	return live, zombies
 }

@@ -145,6 +145,12 @@ func TestCreateFunctionValidation(t *testing.T) {
 		{"timeout", func(s *FunctionSpec) { s.TimeoutSeconds = 86401 }, "timeout"},
 		{"memory", func(s *FunctionSpec) { s.MemorySizeMB = 10 }, "memorySize"},
 		{"concurrency", func(s *FunctionSpec) { s.InstanceConcurrency = 201 }, "instanceConcurrency"},
+		{"pull runtime concurrency", func(s *FunctionSpec) {
+			s.Runtime, s.Command, s.InstanceConcurrency = "provided", []string{"./bootstrap"}, 2
+		}, "instanceConcurrency"},
+		{"python concurrency", func(s *FunctionSpec) {
+			s.Runtime, s.Handler, s.InstanceConcurrency = "python3.10", "index.handler", 4
+		}, "instanceConcurrency"},
 		{"max instances", func(s *FunctionSpec) { s.MaxInstances = -1 }, "maxInstances"},
 		{"env name", func(s *FunctionSpec) { s.Environment = map[string]string{"A-B": "x"} }, "environmentVariables"},
 		{"role", func(s *FunctionSpec) { s.Role = "admin" }, "role"},

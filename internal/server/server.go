@@ -153,6 +153,11 @@ func (s *Server) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("start the function service: %w", err)
 	}
+	if os.Geteuid() != 0 {
+		// Only root can start functions as another user.
+		s.logger.Warn("ossfc is not running as root, so functions run as its own user and can read the data directory, root credentials included; run ossfc as root to run functions as an unprivileged user",
+			"data", s.cfg.DataDir)
+	}
 
 	// 5. The transformed GetObject and the OSS API.
 	s.objectfc = objectfc.New(objectfc.Options{

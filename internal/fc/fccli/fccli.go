@@ -122,7 +122,7 @@ func (c *cli) parse(fs *flag.FlagSet, args []string, positional string, count in
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	if len(pos) != count {
+	if count >= 0 && len(pos) != count {
 		fs.Usage()
 		return nil, usageError(fmt.Sprintf("expected %s", positional))
 	}
@@ -155,9 +155,11 @@ func (c *cli) deploy(args []string) error {
 	concurrency := fs.Int("concurrency", 0, "invocations one instance takes at once (default 1)")
 	maxInstances := fs.Int("max-instances", 0, "maximum number of instances (default 10)")
 	command := fs.String("command", "", "start `command` of custom, provided and go1 functions, split at spaces (default ./bootstrap)")
+	httpURL := fs.String("url", "", "`URL` of a function of the http runtime, which has no code")
+	tokenFile := fs.String("bearer-token-file", "", "`file` holding the bearer token ossfc sends to an http runtime URL")
 	env := envFlags{}
 	fs.Var(env, "env", "environment variable `KEY=VALUE` (repeatable)")
-	pos, err := c.parse(fs, args, "DIR|ZIP", 1)
+	pos, err := c.parse(fs, args, "DIR|ZIP (none for --runtime http)", -1)
 	if err != nil {
 		return err
 	}
@@ -165,17 +167,39 @@ func (c *cli) deploy(args []string) error {
 		return usageError("--name and --runtime are required")
 	}
 
-	if err := checkStartCommand(pos[0], *runtime, *command); err != nil {
-		return err
-	}
-	zipped, err := readCode(pos[0])
-	if err != nil {
-		return err
-	}
 	in := &fcapi.CreateFunctionInput{
 		FunctionName: *name, Description: *description, Runtime: *runtime, Handler: *handler,
-		Code: &fcapi.InputCode{ZipFile: zipped}, Timeout: *timeout, MemorySize: *memory,
+		Timeout: *timeout, MemorySize: *memory,
 		InstanceConcurrency: *concurrency, MaxInstances: *maxInstances, Role: *role,
+	}
+	if *runtime == "http" {
+		// A function hosted elsewhere: a URL and an optional token, no code.
+		if len(pos) != 0 || *httpURL == "" {
+			return usageError("--runtime http takes --url and no DIR or ZIP")
+		}
+		in.HTTPConfig = &fcapi.HTTPConfig{URL: *httpURL}
+		if *tokenFile != "" {
+			token, err := os.ReadFile(*tokenFile)
+			if err != nil {
+				return err
+			}
+			in.HTTPConfig.BearerToken = strings.TrimSpace(string(token))
+		}
+	} else {
+		if len(pos) != 1 {
+			return usageError("expected one DIR or ZIP with the function's code")
+		}
+		if *httpURL != "" || *tokenFile != "" {
+			return usageError("--url and --bearer-token-file are for --runtime http only")
+		}
+		if err := checkStartCommand(pos[0], *runtime, *command); err != nil {
+			return err
+		}
+		zipped, err := readCode(pos[0])
+		if err != nil {
+			return err
+		}
+		in.Code = &fcapi.InputCode{ZipFile: zipped}
 	}
 	if len(env) > 0 {
 		in.EnvironmentVariables = env
@@ -231,7 +255,7 @@ func checkStartCommand(code, runtime, command string) error {
 // updateFrom turns the flags given on the command line into an update, so
 // a redeploy changes only what the user set (and always the code).
 func updateFrom(fs *flag.FlagSet, in *fcapi.CreateFunctionInput) *fcapi.UpdateFunctionInput {
-	upd := &fcapi.UpdateFunctionInput{Code: in.Code, Runtime: &in.Runtime}
+	upd := &fcapi.UpdateFunctionInput{Code: in.Code, Runtime: &in.Runtime, HTTPConfig: in.HTTPConfig}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "handler":

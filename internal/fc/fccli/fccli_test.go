@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -228,5 +229,45 @@ func TestDeployChecksStartCommand(t *testing.T) {
 	code, out, errOut = run(t, client, "deploy", empty, "--name", "f", "--runtime", "custom", "--command", "./server --port 9000")
 	if code == 0 || !strings.Contains(out+errOut, "has no ./server") {
 		t.Errorf("deploy with --command ./server: exit %d, %q; want an error naming ./server", code, out+errOut)
+	}
+}
+
+func TestDeployHTTPFunction(t *testing.T) {
+	client, _, _ := newEnv(t)
+	const token = "remote-token-1"
+	remote := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/invoke" || r.Header.Get("Authorization") != "Bearer "+token {
+			w.Header().Set("x-fc-status", "404")
+			w.Write([]byte(`{"errorMessage":"unexpected request","errorType":"TestError"}`))
+			return
+		}
+		event, _ := io.ReadAll(r.Body)
+		w.Header().Set("x-fc-status", "200")
+		w.Write(append([]byte("remote saw "), event...))
+	}))
+	t.Cleanup(remote.Close)
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(tokenFile, []byte(token+"\n"), 0o600)
+
+	out := mustRun(t, client, "deploy", "--name", "remote", "--runtime", "http", "--url", remote.URL+"/invoke", "--bearer-token-file", tokenFile)
+	if !strings.Contains(out, "functions/remote") {
+		t.Errorf("deploy printed %q, want the function's ARN", out)
+	}
+	if out := mustRun(t, client, "invoke", "remote", "--event", "ping"); !strings.Contains(out, "remote saw ping") {
+		t.Errorf("invoke printed %q, want the remote function's answer", out)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"deploy", "--name", "remote", "--runtime", "http"}, "--runtime http takes --url"},
+		{[]string{"deploy", t.TempDir(), "--name", "remote", "--runtime", "http", "--url", remote.URL}, "no DIR or ZIP"},
+		{[]string{"deploy", "--name", "local", "--runtime", "custom", "--url", remote.URL}, "expected one DIR or ZIP"},
+	} {
+		code, stdout, stderr := run(t, client, tc.args...)
+		if code != 2 || !strings.Contains(stdout+stderr, tc.want) {
+			t.Errorf("%v: exit %d, output %q; want exit 2 containing %q", tc.args, code, stdout+stderr, tc.want)
+		}
 	}
 }

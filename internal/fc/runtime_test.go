@@ -149,12 +149,25 @@ func TestFCRuntimeAPI(t *testing.T) {
 	}
 }
 
-const pythonHandlerCode = `import json, os
+// pythonHandlerCode is a python3.10 function that handles the testEvent
+// actions fail, pid, sleep and crash as doAction does. Every other action
+// returns what the context and the environment carry.
+const pythonHandlerCode = `import json, os, sys, time
 
 def handler(event, context):
     ev = json.loads(event)
     if ev["action"] == "fail":
         raise ValueError("failed on purpose")
+    if ev["action"] == "pid":
+        # The bootstrap is PID 1 of its own PID namespace; /proc/self names
+        # it in the namespace of the /proc mount, the server's.
+        return os.readlink("/proc/self")
+    if ev["action"] == "sleep":
+        time.sleep(3600)
+    if ev["action"] == "crash":
+        print("crashing now")
+        sys.stdout.flush()
+        os._exit(2)
     print("python saw", context.request_id)
     return {
         "key": context.credentials.access_key_id,

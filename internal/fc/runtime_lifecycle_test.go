@@ -12,7 +12,7 @@ import (
 
 // lifecycleRuntimes are the runtimes whose instances the test binary or
 // pythonHandlerCode can drive through the pid, sleep and crash actions.
-// spec returns a function of that runtime named name.
+// Each spec builds a function of that runtime with the given name.
 var lifecycleRuntimes = []struct {
 	name string
 	spec func(t *testing.T, name string) FunctionSpec

@@ -117,6 +117,18 @@ func (p *Pending) Close() {
 // entry arrives.
 func (p *Pending) Responses() <-chan *Response { return p.deliver }
 
+// NameOf returns the name of the Object FC Access Point whose pending
+// GetObject token belongs to, or "" when no pending GetObject has it. The
+// token stays pending.
+func (b *Broker) NameOf(token string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p, ok := b.pending[token]; ok {
+		return p.Name
+	}
+	return ""
+}
+
 // Len returns the number of pending tokens, for leak checks and metrics.
 func (b *Broker) Len() int {
 	b.mu.Lock()

@@ -264,6 +264,11 @@ func TestTransformFailures(t *testing.T) {
 		`ossfc_objectfc_write_get_object_response_errors_total{access_point="fcap-wrongroute",class="4xx"} 1`,
 		`ossfc_objectfc_write_get_object_response_errors_total{access_point="unknown",class="4xx"}`,
 		`ossfc_objectfc_invocations_total{access_point="fcap-crash"} 1`,
+		// Refused before the transform path ran: the role that lacks
+		// oss:WriteGetObjectResponse, and the anonymous caller.
+		`ossfc_objectfc_write_get_object_response_errors_total{access_point="fcap-bare",class="4xx"} 1`,
+		`ossfc_objectfc_failures_total{access_point="fcap-anon",code="AccessDenied"} 1`,
+		`ossfc_objectfc_requests_total{access_point="fcap-anon"} 1`,
 	} {
 		if !strings.Contains(metrics, series) {
 			t.Errorf("/metrics lacks %s", series)

@@ -42,6 +42,22 @@ const fwdHeaderPrefix = "x-oss-fwd-header-"
 // oss:WriteGetObjectResponse. It checks the route, token, status, forwarded
 // headers and Content-MD5, hands the body to the waiting GetObject, and
 // replies 200 only once the caller has the last byte.
+// RejectedGetObject counts a GetObject on the alias of Object FC Access
+// Point name that the OSS front end refused before calling Serve, for
+// example because a policy denies it.
+func (s *Service) RejectedGetObject(name string, err error) {
+	s.metrics.request(name)
+	s.metrics.failure(name, string(osserr.From(err).Code))
+}
+
+// RejectedWriteGetObjectResponse counts a WriteGetObjectResponse with token
+// that the OSS front end refused before calling
+// ServeWriteGetObjectResponse, for example because the function's role
+// lacks oss:WriteGetObjectResponse.
+func (s *Service) RejectedWriteGetObjectResponse(token string, err error) {
+	s.metrics.wgorError(s.broker.NameOf(token), osserr.From(err).HTTPStatus())
+}
+
 func (s *Service) ServeWriteGetObjectResponse(w http.ResponseWriter, r *http.Request, accessKeyID string) error {
 	name, err := s.writeGetObjectResponse(r, accessKeyID)
 	if err != nil {

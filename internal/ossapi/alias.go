@@ -24,6 +24,11 @@ func (s *Server) throughAccessPoint(r *http.Request, req *Request) error {
 	if err != nil {
 		return err
 	}
+	req.AccessPoint, req.ObjectFCAccessPoint = res.AccessPoint, res.ObjectFC
+	if res.ObjectFC != nil && req.Op == opGetObject {
+		req.Op = opTransformedGetObject
+	}
+
 	if req.Caller.Anonymous {
 		return osserr.Newf(osserr.AccessDenied,
 			"Anonymous access through the access point alias %s is not allowed; sign the request.", req.Target.Bucket).
@@ -33,15 +38,7 @@ func (s *Server) throughAccessPoint(r *http.Request, req *Request) error {
 		return osserr.Newf(osserr.AccessDenied,
 			"The operation %s is not supported through an access point; send it to the bucket %s instead.", req.Op.Name, res.AccessPoint.Bucket)
 	}
-	if err := s.aps.CheckNetwork(res.AccessPoint, req.Internal, r.RemoteAddr); err != nil {
-		return err
-	}
-
-	req.AccessPoint, req.ObjectFCAccessPoint = res.AccessPoint, res.ObjectFC
-	if res.ObjectFC != nil && req.Op == opGetObject {
-		req.Op = opTransformedGetObject
-	}
-	return nil
+	return s.aps.CheckNetwork(res.AccessPoint, req.Internal, r.RemoteAddr)
 }
 
 // TransformedGetObject serves a GetObject sent to an Object FC Access Point

@@ -48,6 +48,10 @@ type Request struct {
 	// ErrorCode is the OSS error code sent, for the access log.
 	ErrorCode string
 
+	// handled is set once the operation's handler runs; an error before
+	// that is a refusal of the request.
+	handled bool
+
 	// object reads the object Target.Key names at most once; nil until
 	// objectLookup creates it.
 	object *objectLookup

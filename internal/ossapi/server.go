@@ -208,7 +208,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, internal bool) {
 
 	// 2. The pipeline; the first error ends it.
 	if err := s.run(rec, r, req); err != nil {
+		s.countRejected(r, req, err)
 		s.fail(rec, r, req, err)
+	}
+}
+
+// countRejected adds a request that failed before its handler ran to the
+// Object FC Access Point metrics when it was a transformed GetObject or a
+// WriteGetObjectResponse, whose own metrics start only in their handlers.
+func (s *Server) countRejected(r *http.Request, req *Request, err error) {
+	if s.objectfc == nil || req.handled {
+		return
+	}
+	switch {
+	case req.Op == opTransformedGetObject && req.ObjectFCAccessPoint != nil:
+		s.objectfc.RejectedGetObject(req.ObjectFCAccessPoint.Name, err)
+	case req.Op == opWriteGetObjectResponse:
+		s.objectfc.RejectedWriteGetObjectResponse(r.Header.Get("x-oss-request-token"), err)
 	}
 }
 
@@ -279,6 +295,7 @@ func (s *Server) run(w *recorder, r *http.Request, req *Request) error {
 		}
 	}
 
+	req.handled = true
 	if bytesPerSecond > 0 {
 		tw, tr := throttleTraffic(w, r, bytesPerSecond)
 		return op.handler(s, tw, tr, req)

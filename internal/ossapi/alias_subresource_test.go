@@ -186,7 +186,9 @@ func TestAliasSubresourcesForRAMUser(t *testing.T) {
 	dave, daveClients := ramUserStyles(t, env, "dave", `{"Version":"1","Statement":[{"Effect":"Allow","Action":[`+actionList+`],
 		"Resource":["acs:oss:*:*:sub-bucket","acs:oss:*:*:sub-bucket/*"]}]}`)
 
-	apARN := func(name string) string { return "acs:oss:" + env.Region + ":" + env.AccountID + ":accesspoint/" + name }
+	apARN := func(name string) string {
+		return "acs:oss:" + env.Region + ":" + env.AccountID + ":accesspoint/" + name
+	}
 	granting := `{"Version":"1","Statement":[{"Effect":"Allow","Action":[` + actionList + `],"Principal":["` + dave.UserID + `"],
 		"Resource":["` + apARN("ap-granting") + `","` + apARN("ap-granting") + `/object/*"]}]}`
 	guarded := `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Principal":["` + dave.UserID + `"],

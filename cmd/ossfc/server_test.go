@@ -2,15 +2,19 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -232,6 +236,108 @@ func TestServerFlagsOverrideEnvironment(t *testing.T) {
 		t.Errorf("console listening at %s although disabled", p.consoleURL)
 	}
 	p.stop(syscall.SIGTERM)
+
+	// A repeatable flag replaces its variable's whole list.
+	const keyID, secret = "LTAIlistflagskey000001", "list-flags-secret-0123456789"
+	fromEnv, fromFlag := newCallbackReceiver(t), newCallbackReceiver(t)
+	env := []string{
+		"OSSFC_ROOT_ACCESS_KEY_ID=" + keyID, "OSSFC_ROOT_ACCESS_KEY_SECRET=" + secret,
+		"OSSFC_DOMAIN=env.example.test",
+		"OSSFC_CALLBACK_ALLOW=" + hostOf(t, fromEnv.URL),
+		"OSSFC_VPC_CIDR=127.0.0.0/8",
+	}
+	p = startServer(t, env, "--data", t.TempDir(),
+		"--domain", "flag-a.example.test", "--domain", "flag-b.example.test",
+		"--callback-allow", hostOf(t, fromFlag.URL),
+		"--vpc-cidr", "10.0.0.0/8")
+	c := p.client(keyID, secret, "cn-hangzhou")
+	if _, err := c.PutBucket(bg, &oss.PutBucketRequest{Bucket: oss.Ptr("lists"), Acl: oss.BucketACLPublicRead}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(bg, &oss.PutObjectRequest{Bucket: oss.Ptr("lists"), Key: oss.Ptr("k"), Body: strings.NewReader("v")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Both --domain values are service domains; OSSFC_DOMAIN's is not, so
+	// its host is path style and "k" is taken for a bucket name.
+	for _, tc := range []struct {
+		host   string
+		status int
+	}{
+		{"lists.flag-a.example.test", 200},
+		{"lists.flag-b.example.test", 200},
+		{"lists.env.example.test", 404},
+	} {
+		req, _ := http.NewRequest("GET", p.apiURL+"/k", nil)
+		req.Host = tc.host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.status {
+			t.Errorf("anonymous GET /k with Host %s: status %d, want %d", tc.host, res.StatusCode, tc.status)
+		}
+	}
+
+	// Callbacks reach the --callback-allow host only.
+	callback := func(url string) (*oss.PutObjectResult, error) {
+		doc, _ := json.Marshal(map[string]string{"callbackUrl": url, "callbackBody": "object=${object}"})
+		return c.PutObject(bg, &oss.PutObjectRequest{Bucket: oss.Ptr("lists"), Key: oss.Ptr("cb"), Body: strings.NewReader("x"),
+			Callback: oss.Ptr(base64.StdEncoding.EncodeToString(doc))})
+	}
+	if res, err := callback(fromFlag.URL); err != nil || res.CallbackResult["received"] != true {
+		t.Errorf("callback to the --callback-allow host = %v, %v; want its reply", res, err)
+	}
+	var se *oss.ServiceError
+	if _, err := callback(fromEnv.URL); !errors.As(err, &se) || se.Code != "CallbackFailed" {
+		t.Errorf("callback to the OSSFC_CALLBACK_ALLOW host: %v; want CallbackFailed", err)
+	}
+	if n := fromEnv.count.Load(); n != 0 {
+		t.Errorf("the OSSFC_CALLBACK_ALLOW host received %d callbacks", n)
+	}
+
+	// 127.0.0.1 is in OSSFC_VPC_CIDR but not in --vpc-cidr, so a VPC
+	// access point rejects the test's requests on the public listener.
+	ap, err := c.CreateAccessPoint(bg, &oss.CreateAccessPointRequest{Bucket: oss.Ptr("lists"),
+		CreateAccessPointConfiguration: &oss.CreateAccessPointConfiguration{AccessPointName: oss.Ptr("ap-vpc"), NetworkOrigin: oss.Ptr("vpc"),
+			VpcConfiguration: &oss.AccessPointVpcConfiguration{VpcId: oss.Ptr("vpc-1")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetObject(bg, &oss.GetObjectRequest{Bucket: ap.Alias, Key: oss.Ptr("k")})
+	if !errors.As(err, &se) || se.Code != "AccessDenied" {
+		t.Errorf("GetObject through a VPC access point from 127.0.0.1: %v; want AccessDenied", err)
+	}
+	p.stop(syscall.SIGTERM)
+}
+
+// callbackReceiver is an upload callback server on loopback that counts
+// the callbacks it receives and replies {"received":true}.
+type callbackReceiver struct {
+	*httptest.Server
+	count atomic.Int64
+}
+
+func newCallbackReceiver(t *testing.T) *callbackReceiver {
+	r := &callbackReceiver{}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		r.count.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"received":true}`)
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+// hostOf returns the host:port of an http:// URL.
+func hostOf(t *testing.T, rawURL string) string {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
 }
 
 func TestServerInvalidConfiguration(t *testing.T) {

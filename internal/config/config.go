@@ -116,6 +116,8 @@ func Default() Config {
 // RegisterFlags defines a flag for every setting on fs. Each flag's default is
 // the value already in c, overridden by its OSSFC_* environment variable (the
 // flag name upper-cased with dashes as underscores, e.g. OSSFC_CONSOLE_ADDR).
+// A flag on the command line replaces the variable's value; for a repeatable
+// flag it replaces the variable's whole list.
 // The root key pair is read from the environment only, so it never shows in
 // a process listing.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
@@ -125,11 +127,18 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		}
 		fs.StringVar(p, name, *p, usage+" (env "+envName(name)+")")
 	}
+	// A repeatable flag replaces its variable's list on first use and
+	// accumulates after that, so "--domain a --domain b" gives [a b]
+	// whatever OSSFC_DOMAIN contains.
 	list := func(p *[]string, name, usage string) {
 		if v, ok := os.LookupEnv(envName(name)); ok {
 			*p = splitList(v)
 		}
+		fromFlags := false
 		fs.Func(name, usage+"; repeatable (env "+envName(name)+", comma-separated)", func(v string) error {
+			if !fromFlags {
+				*p, fromFlags = nil, true
+			}
 			*p = append(*p, splitList(v)...)
 			return nil
 		})
@@ -164,17 +173,21 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	str(&c.Region, "region", "region id served, used in V4 signatures and ARNs")
 	list(&c.Domains, "domain", "service host name enabling virtual-hosted style <bucket>.<domain>")
 	list(&c.CallbackAllow, "callback-allow", "host[:port] that upload callbacks may reach, *.domain for sub-domains")
-	fs.Func("vpc-cidr", "client address range treated as VPC network; repeatable (env OSSFC_VPC_CIDR, comma-separated)", func(v string) error {
-		prefixes, err := parsePrefixes(v)
-		c.VPCCIDRs = append(c.VPCCIDRs, prefixes...)
-		return err
-	})
 	if v, ok := os.LookupEnv("OSSFC_VPC_CIDR"); ok {
 		var err error
 		if c.VPCCIDRs, err = parsePrefixes(v); err != nil {
 			c.envErrors = append(c.envErrors, fmt.Errorf("OSSFC_VPC_CIDR: %w", err))
 		}
 	}
+	vpcFromFlags := false
+	fs.Func("vpc-cidr", "client address range treated as VPC network; repeatable (env OSSFC_VPC_CIDR, comma-separated)", func(v string) error {
+		if !vpcFromFlags {
+			c.VPCCIDRs, vpcFromFlags = nil, true
+		}
+		prefixes, err := parsePrefixes(v)
+		c.VPCCIDRs = append(c.VPCCIDRs, prefixes...)
+		return err
+	})
 	duration(&c.ProvisioningDelay, "provisioning-delay", "time a new access point stays in the creating status")
 	integer(&c.AccessPointsPerAccount, "access-points-per-account", "maximum access points per account")
 	integer(&c.AccessPointsPerBucket, "access-points-per-bucket", "maximum access points per bucket")

@@ -413,3 +413,29 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestTransformedGetObjectVersion reads an older version through an Object
+// FC Access Point: inputOssUrl names the version, and its session may read
+// it (oss:GetObjectVersion).
+func TestTransformedGetObjectVersion(t *testing.T) {
+	f := newFixture(t)
+	c := f.env.Client(testenv.NoRetry)
+	if _, err := f.root.PutBucketVersioning(ctx, &oss.PutBucketVersioningRequest{Bucket: oss.Ptr(f.bucket),
+		VersioningConfiguration: &oss.VersioningConfiguration{Status: oss.VersionEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.root.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr(f.bucket), Key: oss.Ptr("hello.txt"),
+		Body: strings.NewReader("second version")}); err != nil {
+		t.Fatal(err)
+	}
+	alias := f.accessPoint("fcap-versions", f.deploy(functionSpec{name: "upper", function: "upper"}), false)
+
+	_, body, err := get(t, c, alias, "hello.txt")
+	if err != nil || string(body) != "SECOND VERSION" {
+		t.Errorf("current version through the alias = %q, %v; want %q", body, err, "SECOND VERSION")
+	}
+	_, body, err = get(t, c, alias, "hello.txt", func(r *oss.GetObjectRequest) { r.VersionId = oss.Ptr("null") })
+	if err != nil || string(body) != "HELLO, OBJECT FC" {
+		t.Errorf("version null through the alias = %q, %v; want %q", body, err, "HELLO, OBJECT FC")
+	}
+}

@@ -157,8 +157,9 @@ func New(opts Options) *Service {
 // function, for leak checks.
 func (s *Service) Pending() int { return s.broker.Len() }
 
-// inputURLMargin is how much longer inputOssUrl and the function's
-// credentials stay valid than the function's timeout, for clock drift.
+// inputURLMargin is how much longer the function's credentials, and the
+// session that signs inputOssUrl, stay valid than the function's timeout,
+// for the clock drift of a function that runs elsewhere.
 const inputURLMargin = 5 * time.Minute
 
 // prepared is what Serve needs after the checks that happen before any
@@ -252,20 +253,21 @@ func (s *Service) inputURL(ctx context.Context, req *Request, invocationRole str
 	policy, _ := json.Marshal(map[string]any{
 		"Version": "1",
 		"Statement": []map[string]any{{
-			"Effect": "Allow", "Action": []string{"oss:GetObject"}, "Resource": []string{objectARN},
+			"Effect": "Allow", "Action": []string{"oss:GetObject", "oss:GetObjectVersion"}, "Resource": []string{objectARN},
 		}},
 	})
-	expiry := timeout + inputURLMargin
-	creds, err := s.identity.InvocationSession(ctx, req.AccountID, invocationRole, "oss-input-"+req.ID, expiry, policy)
+	creds, err := s.identity.InvocationSession(ctx, req.AccountID, invocationRole, "oss-input-"+req.ID, timeout+inputURLMargin, policy)
 	if err != nil {
 		return "", err
 	}
 
+	// The URL itself expires with the function's timeout: this server
+	// checks it against its own clock, so it needs no margin.
 	query := url.Values{}
 	if req.VersionID != "" {
 		query.Set("versionId", req.VersionID)
 	}
-	return presignGet(ctx, s.advertiseURL, req.SupportingAccessPoint.Alias, req.Key, query, creds, s.now().Add(expiry))
+	return presignGet(ctx, s.advertiseURL, req.SupportingAccessPoint.Alias, req.Key, query, creds, s.now().Add(timeout))
 }
 
 func roleARN(accountID, name string) string {

@@ -34,7 +34,7 @@ func newBenchService(b *testing.B) *Service {
 	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
 		os.Chmod(d, 0o755)
 	}
-	svc, _, store, err := openServiceStore(dir, Config{StopGrace: 100 * time.Millisecond})
+	svc, _, store, err := openServiceStore(dir, Config{StopGrace: 100 * time.Millisecond}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package fc
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -30,11 +32,11 @@ func (f *fakeIssuer) AssumeRoleForFunction(ctx context.Context, accountID, roleA
 // openService opens a service whose data directory (0700, holding the
 // metadata and a secret file), code root and runtime dir live under dir.
 func openService(dir string, cfg Config) (*Service, string, error) {
-	svc, data, _, err := openServiceStore(dir, cfg)
+	svc, data, _, err := openServiceStore(dir, cfg, nil)
 	return svc, data, err
 }
 
-func openServiceStore(dir string, cfg Config) (*Service, string, *sqlite.Store, error) {
+func openServiceStore(dir string, cfg Config, logger *slog.Logger) (*Service, string, *sqlite.Store, error) {
 	data := filepath.Join(dir, "data")
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, "", nil, err
@@ -46,7 +48,7 @@ func openServiceStore(dir string, cfg Config) (*Service, string, *sqlite.Store, 
 	}
 	cfg.CodeRoot = filepath.Join(dir, "code")
 	cfg.RuntimeDir = filepath.Join(dir, "run")
-	svc, err := New(cfg, store.Functions(), &fakeIssuer{}, nil)
+	svc, err := New(cfg, store.Functions(), &fakeIssuer{}, logger)
 	if err != nil {
 		store.Close()
 	}
@@ -70,6 +72,7 @@ type testService struct {
 	data   string
 	issuer *fakeIssuer
 	store  *sqlite.Store
+	logs   *logBuffer // the service's log
 	closed bool
 }
 
@@ -90,11 +93,12 @@ func (ts *testService) closeAll(t *testing.T) {
 func newTestService(t *testing.T, cfg Config) *testService {
 	t.Helper()
 	dir := testDir(t)
-	svc, data, store, err := openServiceStore(dir, cfg)
+	logs := &logBuffer{}
+	svc, data, store, err := openServiceStore(dir, cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testService{Service: svc, dir: dir, data: data, issuer: svc.creds.(*fakeIssuer), store: store}
+	ts := &testService{Service: svc, dir: dir, data: data, issuer: svc.creds.(*fakeIssuer), store: store, logs: logs}
 	t.Cleanup(func() { ts.closeAll(t) })
 	return ts
 }
@@ -148,4 +152,22 @@ func (ts *testService) mustInvoke(t *testing.T, function string, payload []byte)
 		t.Fatalf("invoke %s: %v", function, err)
 	}
 	return res
+}
+
+// logBuffer collects the service's log output for tests to read.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -77,6 +78,14 @@ func TestCustomRuntimeHeadersAndLogs(t *testing.T) {
 	logs := ts.InvocationLogs(testAccount, "headers", res.RequestID, 0)
 	if len(logs) != 1 || !slices.Equal(logs[0].Lines, wantLogs) {
 		t.Errorf("kept logs: %+v", logs)
+	}
+
+	// Each line is also re-logged by the service with the function's name.
+	serviceLog := ts.logs.String()
+	for _, line := range []string{"out 2", "err 2"} {
+		if !strings.Contains(serviceLog, `msg="function output" function=headers`) || !strings.Contains(serviceLog, `line="`+line+`"`) {
+			t.Errorf("service log lacks the function's line %q with function=headers:\n%s", line, serviceLog)
+		}
 	}
 }
 

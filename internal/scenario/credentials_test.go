@@ -63,6 +63,20 @@ func (s *suite) authenticationFailures(t *testing.T) {
 		}
 		c.want.check(t, c.name, getObject.call(s.sdk(opts...), "layers", "data/a.txt"))
 	}
+
+	// The admin API rejects the same wrong secrets; the secret scan then
+	// reads its access records of these attempts.
+	adminCases := []struct {
+		name string
+		key  credential
+	}{
+		{"admin API, wrong secret", credential{ID: owner.ID, Secret: "not-the-owner-secret"}},
+		{"admin API, wrong secret of a session", credential{ID: session.ID, Secret: "not-the-session-secret", Token: session.Token}},
+	}
+	for _, c := range adminCases {
+		_, err := s.adminAs(c.key).GetCallerIdentity(ctx)
+		wantAdminError(t, c.name, err, http.StatusForbidden, "SignatureDoesNotMatch")
+	}
 }
 
 // presignedURLs checks presigned GetObject URLs of a role session, signed

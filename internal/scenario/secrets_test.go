@@ -53,6 +53,20 @@ func (s *suite) noSecretsInLogsOrErrorBodies(t *testing.T) {
 		t.Errorf("the run produced %d error bodies and %d log lines; the scenarios did not run", errorBodies, len(sources)-errorBodies)
 	}
 
+	// The admin API's access records are part of the scan: the operations
+	// that return a secret, and a rejected signature, must have been logged.
+	adminOps := map[string]bool{}
+	for _, src := range sources {
+		if strings.Contains(src.text, " log=access ") && strings.Contains(src.text, " path=/admin/") {
+			adminOps[adminOperation(src.text)] = true
+		}
+	}
+	for _, op := range []string{"op=CreateAccessKey status=200", "op=AssumeRole status=200", "error_code=SignatureDoesNotMatch"} {
+		if !adminOps[op] {
+			t.Errorf("the log has no admin access record with %s to scan", op)
+		}
+	}
+
 	for _, src := range sources {
 		for value, what := range secrets {
 			if strings.Contains(src.text, value) {
@@ -95,4 +109,20 @@ func redacted(rest string) bool {
 		}
 	}
 	return false
+}
+
+// adminOperation returns the part of an admin access record that names its
+// outcome: "op=<name> status=<code>" for a success and
+// "error_code=<code>" for a failure.
+func adminOperation(record string) string {
+	fields := map[string]string{}
+	for _, field := range strings.Fields(record) {
+		if name, value, ok := strings.Cut(field, "="); ok {
+			fields[name] = value
+		}
+	}
+	if code := fields["error_code"]; code != `""` && code != "" {
+		return "error_code=" + code
+	}
+	return "op=" + fields["op"] + " status=" + fields["status"]
 }

@@ -141,6 +141,11 @@ func (s *suite) admin(name string) *ramclient.Client {
 	if !ok {
 		s.t.Fatalf("no principal %q", name)
 	}
+	return s.adminAs(c)
+}
+
+// adminAs returns a recording admin API client that signs with c.
+func (s *suite) adminAs(c credential) *ramclient.Client {
 	cfg := adminclient.Config{URL: s.env.ConsoleURL, Region: s.env.Region,
 		AccessKeyID: c.ID, AccessKeySecret: c.Secret, SecurityToken: c.Token}
 	return ramclient.New(cfg.URL+"/admin/ram", s.adminHTTP, cfg.Sign)

@@ -29,7 +29,7 @@ func (s *Server) adminHandler() http.Handler {
 		return nil, errors.New("the request is not authenticated")
 	})
 	mux.Handle("/admin/ram/", http.StripPrefix("/admin/ram", ramapi.NewWithLogger(s.ram, ramAuthz, s.logger)))
-	return s.authenticateAdmin(mux)
+	return s.logAdminAccess(s.logger.With("log", "access"), s.authenticateAdmin(mux))
 }
 
 type callerKey struct{}
@@ -45,8 +45,11 @@ func (s *Server) authenticateAdmin(next http.Handler) http.Handler {
 				WithEC("0003-00001201")
 		}
 		if err != nil {
-			writeAdminError(w, err)
+			writeAdminError(w, r, err)
 			return
+		}
+		if call := adminCallOf(r.Context()); call != nil {
+			call.accessKeyID = caller.AccessKeyID
 		}
 		p := principalOf(caller)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, p)))
@@ -60,9 +63,10 @@ func adminPrincipal(ctx context.Context) *ram.Principal {
 }
 
 // writeAdminError sends an authentication failure as the admin API's JSON
-// error document, with the OSS code, status and the Date header the SDKs
-// correct their clock from.
-func writeAdminError(w http.ResponseWriter, err error) {
+// error document, with the OSS code, status, the request id that
+// logAdminAccess set, and the Date header the SDKs correct their clock
+// from.
+func writeAdminError(w http.ResponseWriter, r *http.Request, err error) {
 	e := osserr.From(err)
 	for name, values := range e.Header {
 		w.Header()[name] = values
@@ -76,7 +80,8 @@ func writeAdminError(w http.ResponseWriter, err error) {
 	if e.Code == osserr.InternalError {
 		msg = osserr.InternalError.Message()
 	}
-	json.NewEncoder(w).Encode(map[string]string{"Code": string(e.Code), "Message": msg})
+	json.NewEncoder(w).Encode(map[string]string{"Code": string(e.Code), "Message": msg,
+		"RequestId": w.Header().Get(adminRequestIDHeader(r.URL.Path))})
 }
 
 // adminFCAuthorizer authorizes Function Compute admin requests with the

@@ -58,37 +58,56 @@ func NewWithLogger(svc *fc.Service, authz Authorizer, logger *slog.Logger) http.
 	mux := http.NewServeMux()
 	p := "/" + APIVersion + "/functions"
 	routes := []struct {
-		pattern string
-		fn      func(http.ResponseWriter, *http.Request, string) error
+		pattern   string
+		operation string
+		fn        func(http.ResponseWriter, *http.Request, string) error
 	}{
-		{"POST " + p, h.CreateFunction},
-		{"GET " + p, h.ListFunctions},
-		{"GET " + p + "/{functionName}", h.GetFunction},
-		{"PUT " + p + "/{functionName}", h.UpdateFunction},
-		{"DELETE " + p + "/{functionName}", h.DeleteFunction},
-		{"POST " + p + "/{functionName}/versions", h.PublishFunctionVersion},
-		{"GET " + p + "/{functionName}/versions", h.ListFunctionVersions},
-		{"DELETE " + p + "/{functionName}/versions/{versionId}", h.DeleteFunctionVersion},
-		{"POST " + p + "/{functionName}/aliases", h.CreateAlias},
-		{"GET " + p + "/{functionName}/aliases", h.ListAliases},
-		{"GET " + p + "/{functionName}/aliases/{aliasName}", h.GetAlias},
-		{"PUT " + p + "/{functionName}/aliases/{aliasName}", h.UpdateAlias},
-		{"DELETE " + p + "/{functionName}/aliases/{aliasName}", h.DeleteAlias},
-		{"POST " + p + "/{functionName}/invocations", h.InvokeFunction},
-		{"GET " + p + "/{functionName}/invocation-logs", h.ListInvocationLogs},
+		{"POST " + p, "CreateFunction", h.CreateFunction},
+		{"GET " + p, "ListFunctions", h.ListFunctions},
+		{"GET " + p + "/{functionName}", "GetFunction", h.GetFunction},
+		{"PUT " + p + "/{functionName}", "UpdateFunction", h.UpdateFunction},
+		{"DELETE " + p + "/{functionName}", "DeleteFunction", h.DeleteFunction},
+		{"POST " + p + "/{functionName}/versions", "PublishFunctionVersion", h.PublishFunctionVersion},
+		{"GET " + p + "/{functionName}/versions", "ListFunctionVersions", h.ListFunctionVersions},
+		{"DELETE " + p + "/{functionName}/versions/{versionId}", "DeleteFunctionVersion", h.DeleteFunctionVersion},
+		{"POST " + p + "/{functionName}/aliases", "CreateAlias", h.CreateAlias},
+		{"GET " + p + "/{functionName}/aliases", "ListAliases", h.ListAliases},
+		{"GET " + p + "/{functionName}/aliases/{aliasName}", "GetAlias", h.GetAlias},
+		{"PUT " + p + "/{functionName}/aliases/{aliasName}", "UpdateAlias", h.UpdateAlias},
+		{"DELETE " + p + "/{functionName}/aliases/{aliasName}", "DeleteAlias", h.DeleteAlias},
+		{"POST " + p + "/{functionName}/invocations", "InvokeFunction", h.InvokeFunction},
+		{"GET " + p + "/{functionName}/invocation-logs", "ListInvocationLogs", h.ListInvocationLogs},
 	}
 	for _, r := range routes {
-		mux.Handle(r.pattern, h.adapt(r.fn))
+		mux.Handle(r.pattern, h.adapt(r.operation, r.fn))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		h.writeError(w, newRequestID(), &apiError{http.StatusNotFound, "PathNotSupported", "no route for " + r.Method + " " + r.URL.Path})
+		requestID := newRequestID()
+		w.Header().Set("x-fc-request-id", requestID)
+		h.writeError(w, requestID, &apiError{http.StatusNotFound, "PathNotSupported", "no route for " + r.Method + " " + r.URL.Path})
 	})
 	return mux
 }
 
-// adapt gives each request an id and writes the handler's error.
-func (h *handler) adapt(fn func(http.ResponseWriter, *http.Request, string) error) http.Handler {
+// operationHookKey is the context key of the hook WithOperationHook sets.
+type operationHookKey struct{}
+
+// WithOperationHook returns a copy of ctx that makes the handler call hook
+// with the name of the operation a request is routed to (such as
+// CreateFunction or InvokeFunction) before the operation runs. Requests
+// that match no route do not call it. The server's admin access log uses
+// it to name the action.
+func WithOperationHook(ctx context.Context, hook func(operation string)) context.Context {
+	return context.WithValue(ctx, operationHookKey{}, hook)
+}
+
+// adapt gives each request an id and writes the handler's error. operation
+// is the route's name for WithOperationHook.
+func (h *handler) adapt(operation string, fn func(http.ResponseWriter, *http.Request, string) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hook, ok := r.Context().Value(operationHookKey{}).(func(string)); ok {
+			hook(operation)
+		}
 		requestID := newRequestID()
 		w.Header().Set("x-fc-request-id", requestID)
 		if err := fn(w, r, requestID); err != nil {

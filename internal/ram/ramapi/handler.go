@@ -2,6 +2,7 @@ package ramapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -56,42 +57,43 @@ func NewWithLogger(svc *ram.Service, authz Authorizer, logger *slog.Logger) http
 	h := &handler{svc: svc, authz: authz, logger: logger}
 	mux := http.NewServeMux()
 	routes := []struct {
-		pattern string
-		fn      func(http.ResponseWriter, *http.Request, *call) error
+		pattern   string
+		operation string
+		fn        func(http.ResponseWriter, *http.Request, *call) error
 	}{
-		{"POST /accounts", h.CreateAccount},
-		{"GET /accounts", h.ListAccounts},
-		{"PUT /accounts/{AccountId}", h.UpdateAccount},
-		{"POST /users", h.CreateUser},
-		{"GET /users", h.ListUsers},
-		{"GET /users/{UserName}", h.GetUser},
-		{"DELETE /users/{UserName}", h.DeleteUser},
-		{"GET /users/{UserName}/policies", h.ListPoliciesForUser},
-		{"POST /access-keys", h.CreateAccessKey},
-		{"GET /access-keys", h.ListAccessKeys},
-		{"PUT /access-keys/{AccessKeyId}", h.UpdateAccessKey},
-		{"DELETE /access-keys/{AccessKeyId}", h.DeleteAccessKey},
-		{"POST /roles", h.CreateRole},
-		{"GET /roles", h.ListRoles},
-		{"GET /roles/{RoleName}", h.GetRole},
-		{"PUT /roles/{RoleName}", h.UpdateRole},
-		{"DELETE /roles/{RoleName}", h.DeleteRole},
-		{"GET /roles/{RoleName}/policies", h.ListPoliciesForRole},
-		{"POST /policies", h.CreatePolicy},
-		{"GET /policies", h.ListPolicies},
-		{"GET /policies/{PolicyName}", h.GetPolicy},
-		{"PUT /policies/{PolicyName}", h.UpdatePolicy},
-		{"DELETE /policies/{PolicyName}", h.DeletePolicy},
-		{"POST /policies/{PolicyName}/attach", h.AttachPolicy},
-		{"POST /policies/{PolicyName}/detach", h.DetachPolicy},
-		{"POST /sts/assume-role", h.AssumeRole},
-		{"GET /sts/caller-identity", h.GetCallerIdentity},
-		{"POST /quick-authorize", h.QuickAuthorize},
+		{"POST /accounts", "CreateAccount", h.CreateAccount},
+		{"GET /accounts", "ListAccounts", h.ListAccounts},
+		{"PUT /accounts/{AccountId}", "UpdateAccount", h.UpdateAccount},
+		{"POST /users", "CreateUser", h.CreateUser},
+		{"GET /users", "ListUsers", h.ListUsers},
+		{"GET /users/{UserName}", "GetUser", h.GetUser},
+		{"DELETE /users/{UserName}", "DeleteUser", h.DeleteUser},
+		{"GET /users/{UserName}/policies", "ListPoliciesForUser", h.ListPoliciesForUser},
+		{"POST /access-keys", "CreateAccessKey", h.CreateAccessKey},
+		{"GET /access-keys", "ListAccessKeys", h.ListAccessKeys},
+		{"PUT /access-keys/{AccessKeyId}", "UpdateAccessKey", h.UpdateAccessKey},
+		{"DELETE /access-keys/{AccessKeyId}", "DeleteAccessKey", h.DeleteAccessKey},
+		{"POST /roles", "CreateRole", h.CreateRole},
+		{"GET /roles", "ListRoles", h.ListRoles},
+		{"GET /roles/{RoleName}", "GetRole", h.GetRole},
+		{"PUT /roles/{RoleName}", "UpdateRole", h.UpdateRole},
+		{"DELETE /roles/{RoleName}", "DeleteRole", h.DeleteRole},
+		{"GET /roles/{RoleName}/policies", "ListPoliciesForRole", h.ListPoliciesForRole},
+		{"POST /policies", "CreatePolicy", h.CreatePolicy},
+		{"GET /policies", "ListPolicies", h.ListPolicies},
+		{"GET /policies/{PolicyName}", "GetPolicy", h.GetPolicy},
+		{"PUT /policies/{PolicyName}", "UpdatePolicy", h.UpdatePolicy},
+		{"DELETE /policies/{PolicyName}", "DeletePolicy", h.DeletePolicy},
+		{"POST /policies/{PolicyName}/attach", "AttachPolicy", h.AttachPolicy},
+		{"POST /policies/{PolicyName}/detach", "DetachPolicy", h.DetachPolicy},
+		{"POST /sts/assume-role", "AssumeRole", h.AssumeRole},
+		{"GET /sts/caller-identity", "GetCallerIdentity", h.GetCallerIdentity},
+		{"POST /quick-authorize", "QuickAuthorize", h.QuickAuthorize},
 	}
 	for _, r := range routes {
-		mux.Handle(r.pattern, h.adapt(r.fn))
+		mux.Handle(r.pattern, h.adapt(r.operation, r.fn))
 	}
-	mux.Handle("/", h.adapt(func(w http.ResponseWriter, r *http.Request, _ *call) error {
+	mux.Handle("/", h.adapt("", func(w http.ResponseWriter, r *http.Request, _ *call) error {
 		return &ram.Error{Code: "PathNotSupported", Status: http.StatusNotFound,
 			Message: "No admin API route matches " + r.Method + " " + r.URL.Path + "."}
 	}))
@@ -104,10 +106,24 @@ type call struct {
 	body      []byte // the request body, read before authorization
 }
 
+// operationHookKey is the context key of the hook WithOperationHook sets.
+type operationHookKey struct{}
+
+// WithOperationHook returns a copy of ctx that makes the handler call hook
+// with the name of the operation a request is routed to (such as CreateUser
+// or AssumeRole) before the operation runs. Requests that match no route
+// do not call it. The server's admin access log uses it to name the action.
+func WithOperationHook(ctx context.Context, hook func(operation string)) context.Context {
+	return context.WithValue(ctx, operationHookKey{}, hook)
+}
+
 // adapt reads the body, gives the request an id and writes the handler's
-// error.
-func (h *handler) adapt(fn func(http.ResponseWriter, *http.Request, *call) error) http.Handler {
+// error. operation is the route's name for WithOperationHook; "" for none.
+func (h *handler) adapt(operation string, fn func(http.ResponseWriter, *http.Request, *call) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hook, ok := r.Context().Value(operationHookKey{}).(func(string)); ok && operation != "" {
+			hook(operation)
+		}
 		c := &call{requestID: newRequestID()}
 		w.Header().Set("x-ram-request-id", c.requestID)
 

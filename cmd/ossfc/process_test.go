@@ -88,8 +88,8 @@ func startProcess(t *testing.T, env []string, args ...string) *process {
 }
 
 var (
-	apiLine     = regexp.MustCompile(`OSS API:\s+(http://\S+)`)
-	consoleLine = regexp.MustCompile(`console:\s+(http://\S+)`)
+	apiLine     = regexp.MustCompile(`OSS API:\s+(https?://\S+)`)
+	consoleLine = regexp.MustCompile(`console:\s+(https?://\S+)`)
 )
 
 // startServer runs "ossfc server" on free loopback ports and waits until it
@@ -177,10 +177,10 @@ func readCredentialsFile(t *testing.T, path string) map[string]string {
 	return out
 }
 
-// portOf returns the port of an http://host:port URL.
+// portOf returns the port of an http(s)://host:port URL.
 func portOf(t *testing.T, u string) string {
 	t.Helper()
-	_, port, err := net.SplitHostPort(strings.TrimPrefix(u, "http://"))
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://"))
 	if err != nil {
 		t.Fatalf("URL %q has no port: %v", u, err)
 	}

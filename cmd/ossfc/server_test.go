@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -19,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 
 	"github.com/ossfc/ossfc/internal/testenv"
 )
@@ -355,6 +358,10 @@ func TestServerInvalidConfiguration(t *testing.T) {
 		{"bad account", []string{"OSSFC_ACCOUNT_ID=12"}, nil, "16 digits"},
 		{"unknown flag", nil, []string{"--no-such-flag"}, "no-such-flag"},
 		{"bad port", nil, []string{"--addr", "127.0.0.1:-1"}, "listen on api address"},
+		{"TLS certificate without key", nil, []string{"--tls-cert", "cert.pem"}, "set both --tls-cert and --tls-key"},
+		{"TLS key without certificate", []string{"OSSFC_TLS_KEY=key.pem"}, nil, "set both --tls-cert and --tls-key"},
+		{"TLS files missing", []string{"OSSFC_TLS_CERT=/nonexistent/cert.pem", "OSSFC_TLS_KEY=/nonexistent/key.pem"}, nil,
+			"load the TLS certificate /nonexistent/cert.pem (--tls-cert)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -369,6 +376,45 @@ func TestServerInvalidConfiguration(t *testing.T) {
 				t.Errorf("stderr does not name %q:\n%s", tc.want, p.stderr)
 			}
 		})
+	}
+}
+
+func TestServerTLS(t *testing.T) {
+	const keyID, secret = "LTAItlsserverkey000001", "tls-server-secret-0123456789"
+	certFile, keyFile := testenv.SelfSignedCertificate(t)
+	p := startServer(t, []string{"OSSFC_ROOT_ACCESS_KEY_ID=" + keyID, "OSSFC_ROOT_ACCESS_KEY_SECRET=" + secret,
+		"OSSFC_TLS_CERT=" + certFile, "OSSFC_TLS_KEY=" + keyFile}, "--data", t.TempDir())
+	if !strings.HasPrefix(p.apiURL, "https://127.0.0.1:") || !strings.HasPrefix(p.consoleURL, "https://127.0.0.1:") {
+		t.Errorf("printed OSS API %s and console %s; want https URLs", p.apiURL, p.consoleURL)
+	}
+
+	pem, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	t.Cleanup(transport.CloseIdleConnections)
+	c := oss.NewClient(oss.LoadDefaultConfig().
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(keyID, secret)).
+		WithRegion("cn-hangzhou").
+		WithEndpoint(p.apiURL).
+		WithHttpClient(&http.Client{Transport: transport}).
+		WithRetryMaxAttempts(1))
+	if _, err := c.PutBucket(bg, &oss.PutBucketRequest{Bucket: oss.Ptr("tls")}); err != nil {
+		t.Errorf("PutBucket over HTTPS: %v", err)
+	}
+	res, err := (&http.Client{Transport: transport}).Get(p.consoleURL + "/healthz")
+	if err != nil {
+		t.Fatalf("GET /healthz over HTTPS: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("GET /healthz over HTTPS: status %d", res.StatusCode)
+	}
+	if code := p.stop(syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code %d", code)
 	}
 }
 

@@ -41,8 +41,14 @@ type Config struct {
 
 	// AdvertiseURL is the base URL clients and functions use to reach the
 	// OSS API (outputRoute, inputOssUrl, Endpoints). Empty means "http://"
-	// plus the bound Addr.
+	// (or "https://" with TLS) plus the bound Addr.
 	AdvertiseURL string
+
+	// TLSCertFile and TLSKeyFile are PEM files of the certificate chain and
+	// its private key. When both are set, every listener (OSS API, internal
+	// and console) serves HTTPS only; when both are empty, plain HTTP.
+	TLSCertFile string
+	TLSKeyFile  string
 
 	// Region is the region id the server serves, e.g. cn-hangzhou. It
 	// appears in V4 signing scopes and ARNs.
@@ -169,7 +175,9 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	str(&c.Addr, "addr", "OSS API listen address; port 0 picks a free port")
 	str(&c.ConsoleAddr, "console-addr", "console, admin API and metrics listen address; empty disables")
 	str(&c.InternalAddr, "internal-addr", "internal (VPC) OSS API listen address; empty disables")
-	str(&c.AdvertiseURL, "advertise-url", "base URL given to clients and functions (default http://<bound addr>)")
+	str(&c.AdvertiseURL, "advertise-url", "base URL given to clients and functions (default http://<bound addr>, https:// with --tls-cert)")
+	str(&c.TLSCertFile, "tls-cert", "PEM certificate chain file; with --tls-key, every listener serves HTTPS only")
+	str(&c.TLSKeyFile, "tls-key", "PEM private key file of --tls-cert")
 	str(&c.Region, "region", "region id served, used in V4 signatures and ARNs")
 	list(&c.Domains, "domain", "service host name enabling virtual-hosted style <bucket>.<domain>")
 	list(&c.CallbackAllow, "callback-allow", "host[:port] that upload callbacks may reach, *.domain for sub-domains")
@@ -228,6 +236,9 @@ func parsePrefixes(v string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// TLS reports whether the listeners serve HTTPS: both TLS files are set.
+func (c *Config) TLS() bool { return c.TLSCertFile != "" && c.TLSKeyFile != "" }
+
 // FunctionsRoot returns FunctionsDir or its default.
 func (c *Config) FunctionsRoot() string {
 	if c.FunctionsDir != "" {
@@ -255,10 +266,15 @@ func (c *Config) Validate() error {
 			bad("%s %q is not host:port: %v", name, addr, err)
 		}
 	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		bad("set both --tls-cert and --tls-key (OSSFC_TLS_CERT and OSSFC_TLS_KEY) to serve HTTPS, or neither")
+	}
 	if c.AdvertiseURL != "" {
 		u, err := url.Parse(c.AdvertiseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 			bad("--advertise-url %q must be http(s)://host[:port] without a path", c.AdvertiseURL)
+		} else if c.TLS() && u.Scheme != "https" {
+			bad("--advertise-url %q must start with https:// because --tls-cert makes the listeners serve HTTPS only", c.AdvertiseURL)
 		}
 	}
 	if !validRegion(c.Region) {

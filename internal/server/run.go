@@ -20,15 +20,15 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Wri
 
 	creds := s.Credentials()
 	fmt.Fprintf(out, "ossfc server is running\n")
-	fmt.Fprintf(out, "  OSS API:       http://%s  (region %s)\n", s.Addr("api"), cfg.Region)
+	fmt.Fprintf(out, "  OSS API:       %s  (region %s)\n", s.URL("api"), cfg.Region)
 	if cfg.AdvertiseURL != "" {
 		fmt.Fprintf(out, "  advertised as: %s\n", cfg.AdvertiseURL)
 	}
-	if addr := s.Addr("internal"); addr != "" {
-		fmt.Fprintf(out, "  internal API:  http://%s\n", addr)
+	if u := s.URL("internal"); u != "" {
+		fmt.Fprintf(out, "  internal API:  %s\n", u)
 	}
-	if addr := s.Addr("console"); addr != "" {
-		fmt.Fprintf(out, "  console:       http://%s\n", addr)
+	if u := s.URL("console"); u != "" {
+		fmt.Fprintf(out, "  console:       %s\n", u)
 	}
 	fmt.Fprintf(out, "  account:       %s\n", creds.AccountID)
 	secretAt := filepath.Join(cfg.DataDir, credentialsFile)
@@ -36,7 +36,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Wri
 		secretAt = "OSSFC_ROOT_ACCESS_KEY_SECRET"
 	}
 	fmt.Fprintf(out, "  access key id: %s  (secret in %s)\n", creds.AccessKeyID, secretAt)
-	logger.Info("listening", "api", s.Addr("api"), "internal", s.Addr("internal"), "console", s.Addr("console"))
+	logger.Info("listening", "api", s.Addr("api"), "internal", s.Addr("internal"), "console", s.Addr("console"), "scheme", s.scheme())
 
 	err = s.Serve(ctx)
 	logger.Info("stopped")

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +48,10 @@ type Server struct {
 	api      *ossapi.Server
 	metrics  *prometheus.Registry
 
+	// tlsConfig is the server side of --tls-cert and --tls-key; nil when
+	// the listeners serve plain HTTP.
+	tlsConfig *tls.Config
+
 	listeners []*listener
 	ready     chan struct{}
 	closeOnce sync.Once
@@ -65,6 +70,9 @@ type listener struct {
 // Validate.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, logger: logger, ready: make(chan struct{})}
+	if err := s.loadTLS(); err != nil {
+		return nil, err
+	}
 	if err := s.bind(); err != nil {
 		s.closeListeners()
 		return nil, err
@@ -201,7 +209,8 @@ func (s *Server) open(ctx context.Context) error {
 // listenerFlags names the flag that sets each listener's address.
 var listenerFlags = map[string]string{"api": "--addr", "internal": "--internal-addr", "console": "--console-addr"}
 
-// bind opens the configured listeners. A port of 0 binds a free port.
+// bind opens the configured listeners, with TLS when it is configured. A
+// port of 0 binds a free port.
 func (s *Server) bind() error {
 	add := func(name, addr string) error {
 		if addr == "" {
@@ -211,6 +220,9 @@ func (s *Server) bind() error {
 		if err != nil {
 			return fmt.Errorf("listen on %s address %s: %w; choose another address with %s, or port 0 for a free one",
 				name, addr, err, listenerFlags[name])
+		}
+		if s.tlsConfig != nil {
+			ln = tls.NewListener(ln, s.tlsConfig)
 		}
 		srv := &http.Server{
 			ReadHeaderTimeout: 30 * time.Second,
@@ -268,10 +280,11 @@ func (s *Server) consoleHandler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	mux.Handle("/admin/", s.adminHandler())
 	mux.Handle("/", console.New(console.Options{
-		Endpoint: "http://" + s.Addr("api"),
-		AdminURL: "http://" + s.Addr("console"),
-		Region:   s.cfg.Region,
-		Logger:   s.logger.With("component", "console"),
+		Endpoint:   s.URL("api"),
+		AdminURL:   s.URL("console"),
+		Region:     s.cfg.Region,
+		HTTPClient: s.selfClient(),
+		Logger:     s.logger.With("component", "console"),
 	}))
 	return mux
 }
@@ -292,7 +305,7 @@ func (s *Server) AdvertiseURL() string {
 	if s.cfg.AdvertiseURL != "" {
 		return s.cfg.AdvertiseURL
 	}
-	return "http://" + s.Addr("api")
+	return s.URL("api")
 }
 
 // endpoints returns the host[:port] of the advertised OSS API and of the

@@ -9,10 +9,13 @@ package testenv
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -35,10 +38,15 @@ type Env struct {
 	Server *server.Server
 	Config config.Config
 
-	// URL is the OSS API base URL (http://127.0.0.1:<port>), ConsoleURL the
-	// console listener's.
+	// URL is the OSS API base URL (http://127.0.0.1:<port>, or https://
+	// with TLS), ConsoleURL the console listener's.
 	URL        string
 	ConsoleURL string
+
+	// RootCAs contains the server's certificate when it serves HTTPS, for
+	// clients to trust; nil with plain HTTP. HTTPClient and the SDK
+	// clients trust it already.
+	RootCAs *x509.CertPool
 
 	Region          string
 	AccountID       string
@@ -113,8 +121,9 @@ func StartWith(t testing.TB, cfg config.Config) *Env {
 		T: t, Server: s, Config: cfg, URL: s.AdvertiseURL(), Region: cfg.Region,
 		Logs: logs, cancel: cancel, done: make(chan error, 1),
 	}
-	if addr := s.Addr("console"); addr != "" {
-		e.ConsoleURL = "http://" + addr
+	e.ConsoleURL = s.URL("console")
+	if cfg.TLS() {
+		e.RootCAs = certPool(t, cfg.TLSCertFile)
 	}
 	creds := s.Credentials()
 	e.AccountID, e.AccessKeyID, e.AccessKeySecret = creds.AccountID, creds.AccessKeyID, creds.AccessKeySecret
@@ -146,8 +155,11 @@ func (e *Env) Stop() {
 
 // Port returns the OSS API port.
 func (e *Env) Port() string {
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(e.URL, "http://"))
-	return port
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		return ""
+	}
+	return u.Port()
 }
 
 // ClientOption adjusts the SDK configuration of a test client.
@@ -190,12 +202,21 @@ func (e *Env) Client(opts ...ClientOption) *oss.Client {
 // domain, so buckets travel in the Host header.
 func (e *Env) VirtualHostedClient(opts ...ClientOption) *oss.Client {
 	return e.Client(append([]ClientOption{func(c *oss.Config) {
-		c.WithEndpoint("http://" + Domain + ":" + e.Port())
+		c.WithEndpoint(e.scheme() + "://" + Domain + ":" + e.Port())
 	}}, opts...)...)
 }
 
+// scheme returns the scheme of the server's listeners.
+func (e *Env) scheme() string {
+	if e.RootCAs != nil {
+		return "https"
+	}
+	return "http"
+}
+
 // HTTPClient returns an HTTP client that connects every request to the test
-// server's loopback address, whatever its host name.
+// server's loopback address, whatever its host name. With TLS it trusts the
+// server's certificate.
 func (e *Env) HTTPClient() *http.Client {
 	addr := e.Server.Addr("api")
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
@@ -204,6 +225,9 @@ func (e *Env) HTTPClient() *http.Client {
 			return dialer.DialContext(ctx, network, addr)
 		},
 		MaxIdleConnsPerHost: 64,
+	}
+	if e.RootCAs != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: e.RootCAs}
 	}
 	e.mu.Lock()
 	e.transports = append(e.transports, tr)

@@ -132,7 +132,9 @@ func TestRangeNeedsTheFeature(t *testing.T) {
 
 func TestTransformFailures(t *testing.T) {
 	f := newFixture(t)
-	c := f.env.Client(testenv.NoRetry)
+	hc := f.env.HTTPClient()
+	c := f.env.Client(testenv.NoRetry, func(cfg *oss.Config) { cfg.WithHttpClient(hc) })
+	goroutines, fds := runtime.NumGoroutine(), openFiles(t)
 	alias := func(name, function string, spec functionSpec) string {
 		spec.name, spec.function = name, function
 		return f.accessPoint("fcap-"+name, f.deploy(spec), false)
@@ -274,6 +276,20 @@ func TestTransformFailures(t *testing.T) {
 			t.Errorf("/metrics lacks %s", series)
 		}
 	}
+
+	// Every failure path freed what it held: once the instances are
+	// stopped, no function process, goroutine or file remains.
+	if err := f.env.Server.Functions().Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := countProcesses(t, functionBinary); n != 0 {
+		t.Errorf("%d function processes still run after the instances stopped", n)
+	}
+	waitFor(t, fmt.Sprintf("goroutines back to about %d", goroutines), func() bool {
+		hc.CloseIdleConnections()
+		return runtime.NumGoroutine() <= goroutines+5
+	})
+	waitFor(t, fmt.Sprintf("open files back to about %d", fds), func() bool { return openFiles(t) <= fds+5 })
 }
 
 // metrics returns the server's Prometheus exposition.

@@ -71,6 +71,10 @@ type Config struct {
 	LogInvocations int
 	MaxLogBytes    int
 
+	// Secrets seals the bearer tokens of http-runtime functions before they
+	// are stored. nil stores them as given.
+	Secrets Sealer
+
 	// HTTPClient calls functions of the http runtime. Default: a client with
 	// no overall timeout; the function's timeout bounds each call.
 	HTTPClient *http.Client

@@ -294,7 +294,11 @@ func (p *pool) start(ctx context.Context, requestID string) (*instance, []string
 	}
 
 	if fn.Config.Runtime == RuntimeHTTP {
-		in.drv = &httpDriver{url: fn.Config.HTTPURL, token: fn.Config.HTTPToken,
+		token, err := s.httpToken(fn.AccountID, fn.Name, fn.Config.HTTPToken)
+		if err != nil {
+			return nil, nil, fail(err.Error())
+		}
+		in.drv = &httpDriver{url: fn.Config.HTTPURL, token: token,
 			client: s.cfg.HTTPClient, maxResponse: s.cfg.MaxResponseBytes}
 		return in, nil, nil
 	}

@@ -32,6 +32,7 @@ func (s *Service) CreateFunction(ctx context.Context, accountID string, spec Fun
 	if err := normalizeConfig(&config, spec.Code != nil); err != nil {
 		return nil, err
 	}
+	s.sealHTTPToken(accountID, spec.Name, &config)
 
 	s.codeMu.Lock()
 	defer s.codeMu.Unlock()
@@ -89,6 +90,9 @@ func (s *Service) UpdateFunction(ctx context.Context, accountID, name string, up
 		}
 		if err := normalizeConfig(&config, config.CodeID != ""); err != nil {
 			return err
+		}
+		if upd.HTTPToken != nil {
+			s.sealHTTPToken(accountID, name, &config)
 		}
 		f.Config = config
 

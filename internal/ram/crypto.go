@@ -138,3 +138,15 @@ func readKey(path string) ([]byte, error) {
 	}
 	return key, nil
 }
+
+// Seal encrypts a small secret of another component for storage, with the
+// key that seals access key secrets. purpose binds the value to its use.
+func (s *Service) Seal(plain []byte, purpose string) []byte {
+	return s.sealer.seal(plain, "ossfc/"+purpose)
+}
+
+// Open reverses Seal. It fails for a value sealed with another key or
+// purpose, or changed.
+func (s *Service) Open(sealed []byte, purpose string) ([]byte, error) {
+	return s.sealer.open(sealed, "ossfc/"+purpose)
+}

@@ -157,6 +157,7 @@ func (s *Server) open(ctx context.Context) error {
 		CodeRoot:   filepath.Join(functionsDir, "code"),
 		RuntimeDir: filepath.Join(functionsDir, "run"),
 		Metrics:    s.metrics,
+		Secrets:    s.ram,
 	}, cached.Functions(), ramfc.Issuer{Service: s.ram}, s.logger)
 	if err != nil {
 		return fmt.Errorf("start the function service: %w", err)

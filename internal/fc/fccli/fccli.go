@@ -174,8 +174,11 @@ func (c *cli) deploy(args []string) error {
 	}
 	if *runtime == "http" {
 		// A function hosted elsewhere: a URL and an optional token, no code.
-		if len(pos) != 0 || *httpURL == "" {
-			return usageError("--runtime http takes --url and no DIR or ZIP")
+		if *httpURL == "" {
+			return usageError("--runtime http needs --url, the address ossfc POSTs invocations to")
+		}
+		if len(pos) != 0 {
+			return usageError("--runtime http takes no DIR or ZIP: the function runs at --url")
 		}
 		in.HTTPConfig = &fcapi.HTTPConfig{URL: *httpURL}
 		if *tokenFile != "" {

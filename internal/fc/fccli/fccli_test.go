@@ -261,7 +261,7 @@ func TestDeployHTTPFunction(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"deploy", "--name", "remote", "--runtime", "http"}, "--runtime http takes --url"},
+		{[]string{"deploy", "--name", "remote", "--runtime", "http"}, "--runtime http needs --url"},
 		{[]string{"deploy", t.TempDir(), "--name", "remote", "--runtime", "http", "--url", remote.URL}, "no DIR or ZIP"},
 		{[]string{"deploy", "--name", "local", "--runtime", "custom", "--url", remote.URL}, "expected one DIR or ZIP"},
 	} {

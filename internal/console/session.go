@@ -80,8 +80,8 @@ func (s *session) takeFlash() *flash {
 	return f
 }
 
-// actionResult is what an action hands to the page it redirects to, such
-// as a new access key with its secret. The action responds to its POST
+// actionResult is the output an action passes to the page it redirects
+// to, such as a new access key with its secret. The action responds to its POST
 // with a redirect, so reloading the page repeats a GET and never the
 // action.
 type actionResult struct {

@@ -51,10 +51,11 @@
 // dies, and the kernel then kills everything else in the namespace, so no
 // descendant survives the server, even one that left the process group.
 // The first process of a namespace ignores signals it has no handler for,
-// other than SIGKILL: an instance stopped with SIGTERM that does not handle
-// it is killed after Config.StopGrace. Where the kernel refuses namespaces,
-// the service logs a warning once and starts processes without them; the
-// direct child still dies with the server, its descendants may not.
+// other than SIGKILL. So an instance stopped with SIGTERM that does not
+// handle it is killed after Config.StopGrace. Where the kernel refuses
+// namespaces, the service logs a warning once and starts processes without
+// them. The direct child then still dies with the server, but its
+// descendants may not.
 //
 // NOTE: all functions share one user, so a function can read the code and
 // the /proc entries of other functions' processes.

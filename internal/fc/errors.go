@@ -66,13 +66,13 @@ func (e *InvokeError) Error() string {
 func (e *InvokeError) Unwrap() error { return e.Kind }
 
 // missingError is a not-found error whose message names the missing thing
-// once, as in "function f version 3 does not exist"; errors.Is matches it
+// once, as in "function f version 3 does not exist". errors.Is matches it
 // against each of its kinds.
 type missingError struct {
-	what  string
-	kinds []error
+	subject string
+	kinds   []error
 }
 
-func (e *missingError) Error() string { return e.what + " does not exist" }
+func (e *missingError) Error() string { return e.subject + " does not exist" }
 
 func (e *missingError) Unwrap() []error { return e.kinds }

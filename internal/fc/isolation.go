@@ -78,12 +78,12 @@ func (iso isolation) checkReachable(dir string) error {
 // spawning thread dies, and drops to the function user when there is one.
 //
 // With pidNamespace the process is also the first process (PID 1) of a new
-// PID namespace. When it dies, by the parent-death signal after a SIGKILL
-// of the server or by any other cause, the kernel kills every process in
-// the namespace, so nothing the function started can outlive it, even a
-// descendant that left the process group with setsid. A root server creates
-// the namespace directly; any other user needs a user namespace around it,
-// which maps only the server's own uid and gid.
+// PID namespace. It dies with the server through the parent-death signal,
+// and the kernel then kills every other process in the namespace. So
+// nothing the function started outlives it, not even a descendant that
+// left the process group with setsid. A root server creates the namespace
+// directly. Any other user needs a user namespace around it, which maps
+// only the server's own uid and gid.
 func (iso isolation) sysProcAttr(pidNamespace bool) *syscall.SysProcAttr {
 	attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if iso.switchUser {

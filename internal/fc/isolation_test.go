@@ -83,7 +83,7 @@ func TestFileSystemIsolation(t *testing.T) {
 }
 
 // TestNoOrphansAfterServerKill runs the test binary as a server that starts
-// a function, which starts a process of its own in a new session; then it
+// a function, which starts a process of its own in a new session. It then
 // kills the server with SIGKILL and checks that the function and its
 // process die with it.
 func TestNoOrphansAfterServerKill(t *testing.T) {

@@ -14,7 +14,7 @@ func mapStoreError(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, meta.ErrNotFound):
-		return &missingError{what: what, kinds: []error{ErrFunctionNotFound}}
+		return &missingError{subject: what, kinds: []error{ErrFunctionNotFound}}
 	case errors.Is(err, meta.ErrExists):
 		return fmt.Errorf("%w: %s", ErrAlreadyExists, what)
 	case errors.Is(err, meta.ErrNotEmpty):

@@ -39,15 +39,15 @@ func (s *Service) httpToken(accountID, function, stored string) (string, error) 
 		return stored, nil
 	}
 	if s.cfg.Secrets == nil {
-		return "", errors.New("the bearer token is sealed, but the service has no key to open it")
+		return "", errors.New("the bearer token is encrypted, but the service has no key to decrypt it; start the service with Config.Secrets")
 	}
 	sealed, err := base64.StdEncoding.DecodeString(encoded)
 	if err != nil {
-		return "", errors.New("the stored bearer token is damaged")
+		return "", errors.New("the stored bearer token is damaged; deploy the function again with its bearer token")
 	}
 	plain, err := s.cfg.Secrets.Open(sealed, httpTokenPurpose(accountID, function))
 	if err != nil {
-		return "", errors.New("the stored bearer token does not open with this server's key")
+		return "", errors.New("the stored bearer token cannot be decrypted with this server's key; deploy the function again with its bearer token")
 	}
 	return string(plain), nil
 }

@@ -234,7 +234,7 @@ func notFound(err, kind error, what string) error {
 		return err
 	}
 	if kind == ErrFunctionNotFound {
-		return &missingError{what: what, kinds: []error{ErrFunctionNotFound}}
+		return &missingError{subject: what, kinds: []error{ErrFunctionNotFound}}
 	}
-	return &missingError{what: what, kinds: []error{ErrFunctionNotFound, kind}}
+	return &missingError{subject: what, kinds: []error{ErrFunctionNotFound, kind}}
 }

@@ -197,8 +197,8 @@ func normalizeConfig(c *meta.FunctionConfig, hasCode bool) error {
 	case c.InstanceConcurrency < 1 || c.InstanceConcurrency > MaxInstanceConcurrency:
 		return invalid("instanceConcurrency", "%d is outside 1 to %d", c.InstanceConcurrency, MaxInstanceConcurrency)
 	case c.InstanceConcurrency > 1 && (c.Runtime == RuntimeProvided || c.Runtime == RuntimeGo1 || c.Runtime == RuntimePython):
-		// The runtime API hands an instance one event per "next" call, and
-		// these runtimes ask for the next event only after answering.
+		// The runtime API sends an instance one event per "next" call, and
+		// these runtimes request the next event only after replying.
 		return invalid("instanceConcurrency", "%d is not possible in the %s runtime, whose instances take one invocation at a time; use 1 and raise maxInstances, or the custom runtime",
 			c.InstanceConcurrency, c.Runtime)
 	case c.MaxInstances < 1 || c.MaxInstances > MaxMaxInstances:

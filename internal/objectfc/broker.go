@@ -177,9 +177,9 @@ func (b *Broker) Deliver(ctx context.Context, token, route, accessKeyID string, 
 	// The GetObject side calls Finish before Close, so when both have
 	// happened the outcome in done wins over the closed entry.
 	finished := func(err error) (string, error) {
-		// An OSS error comes from the function's own body, such as a
-		// Content-MD5 that does not match it; anything else is the
-		// caller's side of the relay failing.
+		// An OSS error comes from the function's own body, for example a
+		// Content-MD5 mismatch. Any other error means the caller's side
+		// of the relay failed.
 		var oe *osserr.Error
 		if errors.As(err, &oe) {
 			return p.Name, oe

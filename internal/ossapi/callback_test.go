@@ -25,7 +25,7 @@ import (
 )
 
 // callbackServer is an application server on 127.0.0.1 that records the
-// callbacks it receives and answers with status and reply. Once trust has
+// callbacks it receives and replies with status and reply. Once trust has
 // named the public key URL to accept, it also verifies each callback's
 // signature, as an application receiving OSS callbacks does.
 type callbackServer struct {

@@ -345,8 +345,8 @@ func versionAction(action, versionID string) string {
 func (s *Server) fail(w *recorder, r *http.Request, req *Request, err error) {
 	e := osserr.From(err)
 	req.ErrorCode = string(e.Code)
-	// A 501 answers a request for something ossfc does not do, not a
-	// server fault; the access log records it.
+	// A 501 reports a request for a feature ossfc lacks, not a server
+	// fault, so only the access log records it.
 	if e.HTTPStatus() >= 500 && e.HTTPStatus() != http.StatusNotImplemented {
 		s.logger.Error("request failed", "request_id", req.ID, "op", opName(req), "code", e.Code, "err", e)
 	}

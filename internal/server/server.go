@@ -164,7 +164,7 @@ func (s *Server) open(ctx context.Context) error {
 	}
 	if os.Geteuid() != 0 {
 		// Only root can start functions as another user.
-		s.logger.Warn("ossfc is not running as root, so functions run as its own user and can read the data directory, root credentials included; run ossfc as root to run functions as an unprivileged user",
+		s.logger.Warn("ossfc is not running as root, so functions run as its own user and can read the data directory, root credentials included. Run ossfc as root to run functions as an unprivileged user.",
 			"data", s.cfg.DataDir)
 	}
 

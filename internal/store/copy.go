@@ -106,7 +106,7 @@ type AppendInput struct {
 // previous value and the new data's.
 //
 // In a versioned bucket, as in OSS, an append grows the current version in
-// place and keeps its version id, so appends leave no previous versions; a
+// place and keeps its version id, so appends leave no previous versions. A
 // key without versions, or whose current version is a delete marker, gets a
 // new appendable version at position 0.
 func (s *Store) AppendObject(ctx context.Context, in *AppendInput) (*meta.Object, error) {

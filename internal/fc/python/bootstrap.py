@@ -124,9 +124,8 @@ def encode_result(result):
 
 
 def main():
-    # The bootstrap is the first process of its PID namespace, and such a
-    # process ignores SIGTERM unless it handles it; ossfc stops idle
-    # instances with SIGTERM.
+    # The bootstrap is the first process of its PID namespace, which ignores
+    # SIGTERM unless it handles it. ossfc stops idle instances with SIGTERM.
     signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(0))
 
     logging.basicConfig(stream=sys.stdout, level=logging.INFO,
